@@ -1,0 +1,9 @@
+//! xiaobao's domain model: plain Rust types and rules with no I/O, so they can be
+//! tested exhaustively and used from the CLI, the store and the server alike.
+
+pub mod actor;
+pub mod complaint;
+pub mod org;
+pub mod role;
+pub mod sla;
+pub mod taxonomy;

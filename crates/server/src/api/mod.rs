@@ -1,0 +1,71 @@
+//! The REST API under `/api/v1`, described by the OpenAPI document served at
+//! `/api/v1/openapi.json`. Authentication: `Authorization: Bearer TOKEN`
+//! (tokens from `xiaobao token create`) or the browser session cookie plus the
+//! `X-CSRF-Token` header for state-changing calls.
+
+pub mod admin;
+pub mod orgs;
+
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/openapi.json", get(openapi_json))
+        .merge(orgs::router())
+        .merge(admin::router())
+        .fallback(fallback)
+}
+
+/// Unknown paths: JSON 404 under the API prefix, a page elsewhere.
+async fn fallback(uri: axum::http::Uri) -> axum::response::Response {
+    if uri.path().starts_with("/api/") {
+        crate::error::ApiError::not_found(format!("接口不存在 no such endpoint: {}", uri.path()))
+            .into_response()
+    } else {
+        crate::ui::not_found_page().into_response()
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "xiaobao API",
+        description = "消保 consumer-protection platform. Errors are `{\"error\":{\"code\",\"message\",\"details\"}}`.",
+        version = env!("CARGO_PKG_VERSION")
+    ),
+    paths(
+        orgs::me,
+        orgs::list_orgs,
+        orgs::get_org,
+        admin::list_users,
+        admin::get_user,
+        admin::create_user,
+        admin::list_audit,
+    ),
+    components(schemas(crate::error::ErrorBody)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+async fn openapi_json() -> impl IntoResponse {
+    Json(ApiDoc::openapi())
+}

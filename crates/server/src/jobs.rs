@@ -1,0 +1,101 @@
+//! Background jobs. Each job runs on whichever instance holds its database
+//! lease, so a cluster of instances runs each job once per period, and a
+//! crashed instance's jobs move to another when its lease expires.
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::AppState;
+
+/// How often the scheduler wakes.
+const TICK: Duration = Duration::from_secs(60);
+/// How long a lease lasts; longer than a tick so the holder renews it in time.
+const LEASE_SECONDS: i64 = 180;
+/// How long login attempts are kept for throttling and review.
+const LOGIN_ATTEMPT_RETENTION_SECONDS: i64 = 30 * 24 * 3600;
+
+/// The running scheduler; [`Jobs::stop`] ends it.
+pub struct Jobs {
+    stop: watch::Sender<bool>,
+    handle: JoinHandle<()>,
+}
+
+impl Jobs {
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.handle.await;
+    }
+}
+
+/// The maintenance jobs every instance offers to run.
+pub const JOBS: [&str; 2] = ["purge_expired_sessions", "purge_login_attempts"];
+
+/// Starts the scheduler.
+pub fn spawn(state: AppState) -> Jobs {
+    let (stop, mut stopped) = watch::channel(false);
+    let handle = tokio::spawn(async move {
+        loop {
+            for job in JOBS {
+                run_once(&state, job).await;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(TICK) => {}
+                _ = stopped.changed() => break,
+            }
+        }
+        for job in JOBS {
+            let _ = state
+                .store
+                .release_lease(job, &state.config.instance_id)
+                .await;
+        }
+    });
+    Jobs { stop, handle }
+}
+
+/// Runs `job` if this instance holds (or can take) its lease. Returns whether
+/// it ran.
+pub async fn run_once(state: &AppState, job: &str) -> bool {
+    let holder = &state.config.instance_id;
+    match state
+        .store
+        .try_acquire_lease(job, holder, LEASE_SECONDS)
+        .await
+    {
+        Ok(true) => {}
+        Ok(false) => return false,
+        Err(err) => {
+            tracing::warn!(job, error = %err, "cannot take job lease");
+            return false;
+        }
+    }
+    let started = xiaobao_store::time::now();
+    let result = match job {
+        "purge_expired_sessions" => state
+            .store
+            .purge_expired_sessions()
+            .await
+            .map(|n| format!("删除过期会话 {n} 个")),
+        "purge_login_attempts" => state
+            .store
+            .purge_login_attempts(LOGIN_ATTEMPT_RETENTION_SECONDS)
+            .await
+            .map(|n| format!("删除登录记录 {n} 条")),
+        other => Ok(format!("未知任务 {other}")),
+    };
+    let (ok, message) = match result {
+        Ok(m) => (true, m),
+        Err(e) => (false, e.to_string()),
+    };
+    state.metrics.observe_job(job, ok);
+    if let Err(err) = state
+        .store
+        .record_job_run(job, holder, &started, ok, &message)
+        .await
+    {
+        tracing::warn!(job, error = %err, "cannot record job run");
+    }
+    true
+}

@@ -1,0 +1,60 @@
+//! The home screen (工作台).
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use xiaobao_domain::org::{OrgKind, Scope};
+use xiaobao_store::leases::JobRun;
+
+use super::{Chrome, render, store_error_page};
+use crate::AppState;
+use crate::auth::PageUser;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/", get(home))
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    chrome: Chrome,
+    org_count: usize,
+    branch_count: usize,
+    outlet_count: usize,
+    village_count: usize,
+    scope_label: String,
+    jobs: Vec<JobRun>,
+}
+
+async fn home(State(state): State<AppState>, PageUser(auth): PageUser) -> Response {
+    let orgs = match state.store.list_orgs(&auth.actor).await {
+        Ok(o) => o,
+        Err(e) => return store_error_page(e),
+    };
+    let count = |kinds: &[OrgKind]| {
+        orgs.iter()
+            .filter(|o| kinds.iter().any(|k| k.as_str() == o.kind))
+            .count()
+    };
+    let chrome = Chrome::new(&state, &auth, "/").await;
+    let scope_label = match auth.actor.scope() {
+        Scope::All => "全行".to_string(),
+        Scope::Subtree(_) => format!("{} 及下辖机构", chrome.org_name),
+    };
+    let jobs = if auth.actor.role.can_administer() {
+        state.store.recent_job_runs(5).await.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    render(&HomePage {
+        org_count: orgs.len(),
+        branch_count: count(&[OrgKind::Branch]),
+        outlet_count: count(&[OrgKind::SubBranch, OrgKind::Outlet]),
+        village_count: count(&[OrgKind::VillageBank]),
+        scope_label,
+        jobs,
+        chrome,
+    })
+}
