@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod complaint;
+pub mod intake;
 pub mod org;
 pub mod role;
 pub mod sla;

@@ -114,6 +114,20 @@ impl Dimension {
         Dimension::ComplainantRole,
     ];
 
+    /// The input field this dimension is entered in (API and import contract).
+    pub fn field_name(self) -> &'static str {
+        match self {
+            Dimension::Channel => "channel",
+            Dimension::BusinessCategory => "business_category",
+            Dimension::BusinessSubcategory => "business_subcategory",
+            Dimension::Reason => "reason",
+            Dimension::Source => "source",
+            Dimension::Demand => "demands",
+            Dimension::VulnerableFlag => "vulnerable_flags",
+            Dimension::ComplainantRole => "complainant.role",
+        }
+    }
+
     /// Chinese label used in validation messages.
     pub fn label_zh(self) -> &'static str {
         match self {

@@ -31,7 +31,8 @@ fn free_port() -> u16 {
 
 /// Starts ChromeDriver and returns a browser session on it.
 async fn browser() -> (fantoccini::Client, Driver, tempfile::TempDir) {
-    let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    let driver_bin =
+        std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
     let chrome_bin = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     assert!(
         std::path::Path::new(&driver_bin).exists() && std::path::Path::new(&chrome_bin).exists(),
@@ -80,7 +81,11 @@ async fn browser() -> (fantoccini::Client, Driver, tempfile::TempDir) {
 
 /// Starts the server on a free port with the demo bank; returns its base URL
 /// and the demo passwords.
-async fn server() -> (String, std::collections::HashMap<String, String>, xiaobao_testkit::TestDb) {
+async fn server() -> (
+    String,
+    std::collections::HashMap<String, String>,
+    xiaobao_testkit::TestDb,
+) {
     let db = xiaobao_testkit::TestDb::sqlite().await;
     let passwords = common::demo(&db.store).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -114,13 +119,38 @@ async fn sqlite_browser_login_reaches_home_screen() {
     screenshot(&client, "login").await;
 
     // A wrong password keeps the visitor out, with a Chinese message.
-    client.find(Locator::Css("input[name=username]")).await.unwrap().send_keys("cp_officer").await.unwrap();
-    client.find(Locator::Css("input[name=password]")).await.unwrap().send_keys("not the password").await.unwrap();
-    client.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
-    let err = client.wait().for_element(Locator::Css(".error")).await.unwrap();
+    client
+        .find(Locator::Css("input[name=username]"))
+        .await
+        .unwrap()
+        .send_keys("cp_officer")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys("not the password")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let err = client
+        .wait()
+        .for_element(Locator::Css(".error"))
+        .await
+        .unwrap();
     assert!(err.text().await.unwrap().contains("用户名或密码错误"));
 
-    let user = client.find(Locator::Css("input[name=username]")).await.unwrap();
+    let user = client
+        .find(Locator::Css("input[name=username]"))
+        .await
+        .unwrap();
     user.clear().await.unwrap();
     user.send_keys("cp_officer").await.unwrap();
     client
@@ -130,25 +160,64 @@ async fn sqlite_browser_login_reaches_home_screen() {
         .send_keys(&passwords["cp_officer"])
         .await
         .unwrap();
-    client.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    client
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 
-    let who = client.wait().for_element(Locator::Id("current-user")).await.unwrap();
+    let who = client
+        .wait()
+        .for_element(Locator::Id("current-user"))
+        .await
+        .unwrap();
     assert_eq!(who.text().await.unwrap(), "陈晓敏");
     assert!(client.title().await.unwrap().contains("工作台"));
-    let body = client.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+    let body = client
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(body.contains("可见机构"), "home screen content: {body}");
-    assert!(body.contains("29"), "a head-office officer sees all 29 organisations: {body}");
+    assert!(
+        body.contains("29"),
+        "a head-office officer sees all 29 organisations: {body}"
+    );
     screenshot(&client, "home").await;
 
     // Navigation works and the organisation tree shows the village banks.
-    client.find(Locator::LinkText("机构管理")).await.unwrap().click().await.unwrap();
-    let table = client.wait().for_element(Locator::Css("table.tree")).await.unwrap();
+    client
+        .find(Locator::LinkText("机构管理"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let table = client
+        .wait()
+        .for_element(Locator::Css("table.tree"))
+        .await
+        .unwrap();
     assert!(table.text().await.unwrap().contains("安吉江南村镇银行"));
     screenshot(&client, "orgs").await;
 
     // Logging out ends the session.
-    client.find(Locator::Css("form[action='/logout'] button")).await.unwrap().click().await.unwrap();
-    client.wait().for_element(Locator::Css("input[name=username]")).await.unwrap();
+    client
+        .find(Locator::Css("form[action='/logout'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("input[name=username]"))
+        .await
+        .unwrap();
     client.goto(&format!("{base}/orgs")).await.unwrap();
     assert_eq!(client.current_url().await.unwrap().path(), "/login");
     client.close().await.unwrap();
