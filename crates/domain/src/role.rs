@@ -76,6 +76,18 @@ impl Role {
         !matches!(self, Role::Auditor | Role::Viewer)
     }
 
+    /// Whether the role may register and handle complaints. System
+    /// administrators run the system but do not handle customers' cases.
+    pub fn can_handle_complaints(self) -> bool {
+        matches!(self, Role::CpOfficer | Role::Handler | Role::Approver)
+    }
+
+    /// Whether the role may reveal a complainant's personal data (always with a
+    /// stated reason, always audited). Everyone else sees masked values only.
+    pub fn can_reveal_pii(self) -> bool {
+        matches!(self, Role::CpOfficer | Role::Handler | Role::Approver)
+    }
+
     /// Whether the role may manage accounts and the organisation tree.
     pub fn can_administer(self) -> bool {
         matches!(self, Role::Admin)

@@ -42,8 +42,6 @@ pub struct PoolStats {
 
 static DRIVERS: Once = Once::new();
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
-
 impl Store {
     /// Opens (creating it when missing) and migrates the database at `url`.
     ///
@@ -94,9 +92,21 @@ impl Store {
         Ok(Store { pool, backend })
     }
 
-    /// Applies pending migrations.
+    /// Applies pending migrations: first the portable ones shared by both
+    /// backends (`migrations/`), then the few that must differ, such as the
+    /// full-text index (`migrations-sqlite/`, `migrations-postgres/`, numbered
+    /// from 1001). Both sets share one history table, so each ignores the
+    /// other's entries.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        MIGRATOR.run(&self.pool).await?;
+        let mut common = sqlx::migrate!("./migrations");
+        common.set_ignore_missing(true);
+        common.run(&self.pool).await?;
+        let mut specific = match self.backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations-sqlite"),
+            Backend::Postgres => sqlx::migrate!("./migrations-postgres"),
+        };
+        specific.set_ignore_missing(true);
+        specific.run(&self.pool).await?;
         Ok(())
     }
 

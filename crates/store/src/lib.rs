@@ -14,12 +14,14 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod complaints;
 mod db;
 mod error;
 pub mod leases;
 pub mod orgs;
 pub mod secret;
 pub mod sessions;
+mod sql;
 pub mod throttle;
 pub mod time;
 

@@ -1,0 +1,931 @@
+//! Complaints: registration, the append-only event history, actions through
+//! the domain state machine, scoped lists with filters and full-text search.
+//!
+//! The store keeps what the domain decides: `facts` (JSON of
+//! [`ComplaintFacts`]) is the state machine's input and output, and the
+//! columns beside it (state, due date, assignee, …) are copies kept for
+//! filtering and sorting. Every change writes the new facts and one event in
+//! one transaction, guarded by a version number so that two people acting on
+//! the same complaint at once cannot overwrite each other.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use sqlx::FromRow;
+use xiaobao_domain::actor::Actor;
+use xiaobao_domain::complaint::{
+    self, Action, ActionError, ComplaintFacts, ComplaintNumber, ComplaintState, china_date,
+};
+use xiaobao_domain::org::OrgKind;
+use xiaobao_domain::sla::{SlaPolicy, SlaRegime};
+use xiaobao_domain::taxonomy::Classification;
+
+use crate::orgs::like_prefix;
+use crate::sql::Sql;
+use crate::{Backend, Store, StoreError, time};
+
+/// An encrypted personal-data field with its display form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProtectedField {
+    pub ciphertext: String,
+    pub masked: String,
+    /// Keyed hash of the normalised value, for equality matching.
+    pub blind_index: Option<String>,
+}
+
+/// The complainant's personal data, already protected by the caller.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProtectedComplainant {
+    pub name: Option<ProtectedField>,
+    pub phone: Option<ProtectedField>,
+    pub id_number: Option<ProtectedField>,
+    pub card_number: Option<ProtectedField>,
+}
+
+/// A complaint ready to store: validated, personal data protected, text
+/// segmented for search.
+#[derive(Debug, Clone)]
+pub struct NewComplaint {
+    pub external_id: Option<String>,
+    pub received_at: DateTime<Utc>,
+    /// Classification codes (from `Taxonomy::normalize`).
+    pub classification: Classification,
+    pub regime: SlaRegime,
+    pub title: String,
+    /// Free text with personal data masked.
+    pub content: String,
+    /// The original free text, encrypted, when masking changed it.
+    pub content_enc: Option<String>,
+    pub complainant: ProtectedComplainant,
+    pub product: Option<String>,
+    pub amount_fen: Option<u64>,
+    pub subject_staff: Vec<String>,
+    pub tags: Vec<String>,
+    pub org_code: String,
+    pub assignee: Option<String>,
+    /// Space-separated words of title and content for the full-text index.
+    pub search_tokens: String,
+}
+
+/// A complaint as shown to users: personal data masked.
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct ComplaintRow {
+    pub id: String,
+    pub number: String,
+    pub external_id: Option<String>,
+    pub received_at: String,
+    pub received_on: String,
+    pub source: String,
+    pub channel: String,
+    pub business_category: String,
+    pub business_subcategory: Option<String>,
+    pub reason: String,
+    pub demands: String,
+    pub vulnerable_flags: String,
+    pub title: String,
+    pub content: String,
+    pub complainant_role: String,
+    pub name_masked: Option<String>,
+    pub phone_masked: Option<String>,
+    pub id_number_masked: Option<String>,
+    pub card_number_masked: Option<String>,
+    pub product: Option<String>,
+    pub amount_fen: Option<i64>,
+    pub subject_staff: String,
+    pub tags: String,
+    pub org_code: String,
+    pub org_name: String,
+    pub assignee: Option<String>,
+    pub state: String,
+    pub due_on: Option<String>,
+    pub legal_due_on: Option<String>,
+    pub sla_status: String,
+    pub sla_breached: i64,
+    pub outcome: Option<String>,
+    pub satisfaction: Option<String>,
+    pub compensation_fen: Option<i64>,
+    pub finished_on: Option<String>,
+    pub facts: String,
+    pub created_at: String,
+    pub created_by: String,
+    pub updated_at: String,
+    pub version: i64,
+}
+
+impl ComplaintRow {
+    /// The state machine's view of this complaint.
+    pub fn facts(&self) -> Result<ComplaintFacts, StoreError> {
+        serde_json::from_str(&self.facts).map_err(|e| {
+            StoreError::Internal(format!(
+                "投诉 {} 的状态数据损坏 corrupt facts: {e}",
+                self.number
+            ))
+        })
+    }
+}
+
+/// One line of a complaint list.
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct ComplaintSummary {
+    pub id: String,
+    pub number: String,
+    pub received_on: String,
+    pub source: String,
+    pub channel: String,
+    pub business_category: String,
+    pub reason: String,
+    pub vulnerable_flags: String,
+    pub title: String,
+    pub name_masked: Option<String>,
+    pub org_code: String,
+    pub org_name: String,
+    pub assignee: Option<String>,
+    pub state: String,
+    pub due_on: Option<String>,
+    pub sla_status: String,
+    pub tags: String,
+}
+
+/// One event of a complaint's history.
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct ComplaintEventRow {
+    pub seq: i64,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub actor_id: String,
+    pub actor_name: String,
+    pub at: String,
+    pub payload: String,
+}
+
+/// Deadline situation used by list filters, relative to a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeadlineFilter {
+    /// Awaiting a decision and past the due date.
+    Overdue,
+    /// Awaiting a decision, due within the at-risk window.
+    AtRisk,
+}
+
+/// Filters for complaint lists; all optional, combined with AND.
+#[derive(Debug, Clone, Default)]
+pub struct ComplaintFilter {
+    pub states: Vec<String>,
+    /// Organisation subtree (must lie inside the actor's scope to match).
+    pub org: Option<String>,
+    pub business_category: Option<String>,
+    pub reason: Option<String>,
+    pub channel: Option<String>,
+    pub source: Option<String>,
+    pub vulnerable_flag: Option<String>,
+    pub assignee: Option<String>,
+    pub received_from: Option<NaiveDate>,
+    pub received_to: Option<NaiveDate>,
+    pub deadline: Option<DeadlineFilter>,
+    /// Words to find (already segmented, space-separated).
+    pub search_tokens: Option<String>,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// A page of a list and the total number of matches.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+/// Counts for the home screen.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DeadlineCounts {
+    pub open: i64,
+    pub at_risk: i64,
+    pub overdue: i64,
+}
+
+/// Why an action failed: the rules said no, or storage did.
+#[derive(Debug, thiserror::Error)]
+pub enum ActionFailure {
+    #[error(transparent)]
+    Rule(#[from] ActionError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn name_of<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn json_list(items: &[String]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
+}
+
+/// The states whose handling clock is still waiting for a decision.
+const AWAITING_DECISION: &str = "('registered', 'accepted', 'in_progress')";
+
+const ROW_COLUMNS: &str = "c.id, c.number, c.external_id, c.received_at, c.received_on, c.source, c.channel,
+    c.business_category, c.business_subcategory, c.reason, c.demands, c.vulnerable_flags, c.title, c.content,
+    c.complainant_role, c.name_masked, c.phone_masked, c.id_number_masked, c.card_number_masked, c.product,
+    c.amount_fen, c.subject_staff, c.tags, c.org_code, o.name AS org_name, c.assignee, c.state, c.due_on,
+    c.legal_due_on, c.sla_status, c.sla_breached, c.outcome, c.satisfaction, c.compensation_fen, c.finished_on,
+    c.facts, c.created_at, c.created_by, c.updated_at, c.version";
+
+const SUMMARY_COLUMNS: &str = "c.id, c.number, c.received_on, c.source, c.channel, c.business_category, c.reason,
+    c.vulnerable_flags, c.title, c.name_masked, c.org_code, o.name AS org_name, c.assignee, c.state, c.due_on,
+    c.sla_status, c.tags";
+
+/// Derived columns written with the facts.
+struct Derived {
+    state: String,
+    due_on: Option<String>,
+    legal_due_on: Option<String>,
+    sla_status: String,
+    sla_breached: bool,
+    finished_on: Option<String>,
+    outcome: Option<String>,
+    satisfaction: Option<String>,
+    compensation_fen: Option<i64>,
+}
+
+fn derive(facts: &ComplaintFacts, policy: &SlaPolicy, today: NaiveDate) -> Derived {
+    let sla = facts.sla_evaluation(policy, today);
+    let (due_on, legal_due_on, status) = if facts.state == ComplaintState::UnderReview {
+        match facts.review_evaluation(policy, today) {
+            Some(r) => (
+                r.handling_due,
+                r.handling_legal_limit,
+                r.status.unwrap_or(sla.status),
+            ),
+            None => (Some(sla.due_date), Some(sla.legal_limit), sla.status),
+        }
+    } else {
+        (Some(sla.due_date), Some(sla.legal_limit), sla.status)
+    };
+    Derived {
+        state: name_of(&facts.state),
+        due_on: due_on.map(|d| d.to_string()),
+        legal_due_on: legal_due_on.map(|d| d.to_string()),
+        sla_status: name_of(&status),
+        sla_breached: sla.breached,
+        finished_on: sla.finished_on.map(|d| d.to_string()),
+        outcome: facts.closure.as_ref().map(|c| name_of(&c.outcome)),
+        satisfaction: facts.closure.as_ref().map(|c| name_of(&c.satisfaction)),
+        compensation_fen: facts
+            .closure
+            .as_ref()
+            .map(|c| i64::try_from(c.compensation_fen).unwrap_or(i64::MAX)),
+    }
+}
+
+fn handled_by_branch(kind: &str) -> bool {
+    matches!(
+        kind.parse::<OrgKind>(),
+        Ok(OrgKind::Branch | OrgKind::SubBranch | OrgKind::Outlet)
+    )
+}
+
+fn fts_query(tokens: &str) -> String {
+    tokens
+        .split_whitespace()
+        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Store {
+    fn require_handler(actor: &Actor) -> Result<(), StoreError> {
+        if actor.role.can_handle_complaints() {
+            Ok(())
+        } else {
+            Err(StoreError::Forbidden(format!(
+                "「{}」角色不能办理投诉 role may not handle complaints",
+                actor.role.display_name()
+            )))
+        }
+    }
+
+    /// Registers a complaint: allocates its number, writes the record, the
+    /// `register` event and the search entry in one transaction.
+    pub async fn create_complaint(
+        &self,
+        actor: &Actor,
+        new: &NewComplaint,
+        policy: &SlaPolicy,
+        now: DateTime<Utc>,
+    ) -> Result<ComplaintRow, StoreError> {
+        let ids = self
+            .create_complaints(actor, std::slice::from_ref(new), policy, now)
+            .await?;
+        let id = ids
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::Internal("no id".into()))?;
+        self.complaint_by_id(&id).await
+    }
+
+    /// Registers many complaints in one transaction: all of them or none
+    /// (imports are all-or-nothing). Returns their ids in input order.
+    pub async fn create_complaints(
+        &self,
+        actor: &Actor,
+        batch: &[NewComplaint],
+        policy: &SlaPolicy,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>, StoreError> {
+        Self::require_handler(actor)?;
+        let mut orgs: std::collections::HashMap<String, crate::orgs::Org> =
+            std::collections::HashMap::new();
+        for new in batch {
+            if !orgs.contains_key(&new.org_code) {
+                let org = self.get_org(actor, &new.org_code).await.map_err(|_| {
+                    StoreError::Invalid(format!(
+                        "责任机构 {} 不存在或不在您的数据范围内 unknown organisation",
+                        new.org_code
+                    ))
+                })?;
+                orgs.insert(new.org_code.clone(), org);
+            }
+        }
+        let today = china_date(now);
+        let day = today.format("%Y%m%d").to_string();
+        let now_ts = time::format_ts(now);
+        let mut tx = self.pool.begin().await?;
+        let count = i64::try_from(batch.len()).unwrap_or(i64::MAX);
+        // Reserve a block of numbers in one statement.
+        let last: i64 = sqlx::query_scalar(
+            "INSERT INTO complaint_number_seq (day, last) VALUES ($1, $2)
+             ON CONFLICT (day) DO UPDATE SET last = complaint_number_seq.last + $2
+             RETURNING last",
+        )
+        .bind(&day)
+        .bind(count)
+        .fetch_one(&mut *tx)
+        .await?;
+        let first = last - count + 1;
+        let mut ids = Vec::with_capacity(batch.len());
+        for (i, new) in batch.iter().enumerate() {
+            let org = &orgs[&new.org_code];
+            let seq = first + i as i64;
+            let number = ComplaintNumber::new(today, u32::try_from(seq).unwrap_or(u32::MAX))
+                .map_err(|e| {
+                    StoreError::Internal(format!("投诉编号已用尽 complaint numbers exhausted: {e}"))
+                })?;
+            let id = self
+                .insert_complaint(&mut tx, actor, new, org, number, policy, today, &now_ts)
+                .await?;
+            ids.push(id);
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn insert_complaint(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        actor: &Actor,
+        new: &NewComplaint,
+        org: &crate::orgs::Org,
+        number: ComplaintNumber,
+        policy: &SlaPolicy,
+        today: NaiveDate,
+        now_ts: &str,
+    ) -> Result<String, StoreError> {
+        let mut facts = ComplaintFacts::register(
+            number.clone(),
+            china_date(new.received_at),
+            new.regime,
+            org.code.clone(),
+            handled_by_branch(&org.kind),
+            new.subject_staff.clone(),
+        );
+        facts.assignee = new.assignee.clone();
+        let d = derive(&facts, policy, today);
+        let facts_json =
+            serde_json::to_string(&facts).map_err(|e| StoreError::Internal(e.to_string()))?;
+        let id = uuid::Uuid::now_v7().to_string();
+        let c = &new.classification;
+        let p = &new.complainant;
+        let f = |field: &Option<ProtectedField>| field.as_ref().map(|f| f.ciphertext.clone());
+        let m = |field: &Option<ProtectedField>| field.as_ref().map(|f| f.masked.clone());
+        let b = |field: &Option<ProtectedField>| field.as_ref().and_then(|f| f.blind_index.clone());
+        sqlx::query(
+            "INSERT INTO complaints (id, number, external_id, received_at, received_on, source, channel,
+                business_category, business_subcategory, reason, demands, vulnerable_flags, title, content,
+                content_enc, complainant_role, name_enc, name_masked, phone_enc, phone_masked, phone_bidx,
+                id_number_enc, id_number_masked, id_number_bidx, card_number_enc, card_number_masked,
+                card_number_bidx, product, amount_fen, subject_staff, tags, org_code, assignee, state, due_on,
+                legal_due_on, sla_status, sla_breached, facts, created_at, created_by, updated_at, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+                $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39,
+                $40, $41, $40, 1)",
+        )
+        .bind(&id)
+        .bind(number.to_string())
+        .bind(new.external_id.clone())
+        .bind(time::format_ts(new.received_at))
+        .bind(china_date(new.received_at).to_string())
+        .bind(&c.source)
+        .bind(&c.channel)
+        .bind(&c.business_category)
+        .bind(c.business_subcategory.clone())
+        .bind(&c.reason)
+        .bind(json_list(&c.demands))
+        .bind(json_list(&c.vulnerable_flags))
+        .bind(&new.title)
+        .bind(&new.content)
+        .bind(new.content_enc.clone())
+        .bind(&c.complainant_role)
+        .bind(f(&p.name))
+        .bind(m(&p.name))
+        .bind(f(&p.phone))
+        .bind(m(&p.phone))
+        .bind(b(&p.phone))
+        .bind(f(&p.id_number))
+        .bind(m(&p.id_number))
+        .bind(b(&p.id_number))
+        .bind(f(&p.card_number))
+        .bind(m(&p.card_number))
+        .bind(b(&p.card_number))
+        .bind(new.product.clone())
+        .bind(new.amount_fen.map(|a| i64::try_from(a).unwrap_or(i64::MAX)))
+        .bind(json_list(&new.subject_staff))
+        .bind(json_list(&new.tags))
+        .bind(&org.code)
+        .bind(new.assignee.clone())
+        .bind(&d.state)
+        .bind(d.due_on.clone())
+        .bind(d.legal_due_on.clone())
+        .bind(&d.sla_status)
+        .bind(i64::from(d.sla_breached))
+        .bind(&facts_json)
+        .bind(now_ts)
+        .bind(&actor.username)
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => StoreError::Conflict(format!(
+                "外部编号 {} 已登记 external_id already registered",
+                new.external_id.clone().unwrap_or_default()
+            )),
+            other => other,
+        })?;
+        let payload = serde_json::json!({
+            "params": {"received_on": facts.sla.received_on, "org": org.code, "assignee": new.assignee},
+            "before": {},
+            "after": {"state": d.state, "due_on": d.due_on},
+        });
+        insert_event(
+            tx, &id, 1, "register", None, &d.state, actor, now_ts, &payload,
+        )
+        .await?;
+        match self.backend() {
+            Backend::Sqlite => {
+                sqlx::query("INSERT INTO complaint_fts (complaint_id, tokens) VALUES ($1, $2)")
+                    .bind(&id)
+                    .bind(&new.search_tokens)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Backend::Postgres => {
+                sqlx::query(
+                    "INSERT INTO complaint_search (complaint_id, tsv) VALUES ($1, to_tsvector('simple', $2))",
+                )
+                .bind(&id)
+                .bind(&new.search_tokens)
+                .execute(&mut **tx)
+                .await?;
+            }
+        }
+        Ok(id)
+    }
+
+    async fn complaint_by_id(&self, id: &str) -> Result<ComplaintRow, StoreError> {
+        let mut q = Sql::new(&format!(
+            "SELECT {ROW_COLUMNS} FROM complaints c JOIN orgs o ON o.code = c.org_code WHERE c.id = "
+        ));
+        let p = q.text(id);
+        q.push(&p);
+        q.query_as::<ComplaintRow>()
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("投诉不存在 complaint not found".into()))
+    }
+
+    /// One complaint by id or number, if inside the actor's scope.
+    pub async fn get_complaint(
+        &self,
+        actor: &Actor,
+        id_or_number: &str,
+    ) -> Result<ComplaintRow, StoreError> {
+        let mut q = Sql::new(&format!(
+            "SELECT {ROW_COLUMNS} FROM complaints c JOIN orgs o ON o.code = c.org_code WHERE (c.id = "
+        ));
+        let p = q.text(id_or_number);
+        q.push(&p)
+            .push(" OR c.number = ")
+            .push(&p)
+            .push(") AND o.path LIKE ");
+        let s = q.text(like_prefix(actor.scope().prefix()));
+        q.push(&s).push(" ESCAPE '\\'");
+        q.query_as::<ComplaintRow>()
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| {
+                StoreError::NotFound(format!("投诉 {id_or_number} 不存在 complaint not found"))
+            })
+    }
+
+    /// The id of the complaint registered under an external id (any scope;
+    /// used to make imports idempotent).
+    pub async fn complaint_id_by_external_id(
+        &self,
+        external_id: &str,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        Ok(
+            sqlx::query_as("SELECT id, number FROM complaints WHERE external_id = $1")
+                .bind(external_id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// The complaint's history, oldest first.
+    pub async fn complaint_events(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> Result<Vec<ComplaintEventRow>, StoreError> {
+        let c = self.get_complaint(actor, id).await?;
+        Ok(sqlx::query_as::<_, ComplaintEventRow>(
+            "SELECT seq, action, from_state, to_state, actor_id, actor_name, at, payload
+             FROM complaint_events WHERE complaint_id = $1 ORDER BY seq",
+        )
+        .bind(&c.id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Applies an action through the state machine and records its event.
+    /// `to_org` of a transfer must exist; it may lie outside the actor's scope
+    /// (a branch hands a case up to its superior).
+    pub async fn apply_complaint_action(
+        &self,
+        actor: &Actor,
+        id: &str,
+        action: &Action,
+        policy: &SlaPolicy,
+        now: DateTime<Utc>,
+    ) -> Result<ComplaintRow, ActionFailure> {
+        Self::require_handler(actor)?;
+        let row = self.get_complaint(actor, id).await?;
+        let facts = row.facts()?;
+        let mut action = action.clone();
+        let mut new_org: Option<String> = None;
+        if let Action::Transfer {
+            to_org,
+            to_is_branch,
+            ..
+        } = &mut action
+        {
+            let target = self.org_by_code(to_org).await.map_err(|_| {
+                StoreError::Invalid(format!("转办机构 {to_org} 不存在 unknown organisation"))
+            })?;
+            *to_is_branch = Some(handled_by_branch(&target.kind));
+            new_org = Some(target.code);
+        }
+        if let Action::Assign { assignee } = &action {
+            let user = self.user_by_username(assignee).await.map_err(|_| {
+                StoreError::Invalid(format!("处理人 {assignee} 不存在 unknown user"))
+            })?;
+            let user_org = self.org_by_code(&user.org_code).await?;
+            let org = self.org_by_code(&row.org_code).await?;
+            let can = user.disabled == 0
+                && user
+                    .role
+                    .parse::<xiaobao_domain::role::Role>()
+                    .is_ok_and(|r| r.can_handle_complaints())
+                && (org.path.starts_with(&user_org.path) || user_org.path.starts_with(&org.path));
+            if !can {
+                return Err(StoreError::Invalid(format!(
+                    "{assignee} 不能办理 {} 的投诉（须为该机构或其上级机构的在岗处理人员） user cannot handle this organisation's complaints",
+                    org.name
+                ))
+                .into());
+            }
+        }
+        let transition = complaint::apply(&facts, &action, &actor.username, now, policy)?;
+        let today = china_date(now);
+        let d = derive(&transition.facts, policy, today);
+        let facts_json = serde_json::to_string(&transition.facts)
+            .map_err(|e| StoreError::Internal(e.to_string()))?;
+        let now_ts = time::format_ts(now);
+        let mut tx = self.pool.begin().await.map_err(StoreError::from)?;
+        let updated = sqlx::query(
+            "UPDATE complaints SET facts = $1, state = $2, due_on = $3, legal_due_on = $4, sla_status = $5,
+                sla_breached = $6, finished_on = $7, outcome = $8, satisfaction = $9, compensation_fen = $10,
+                assignee = $11, org_code = COALESCE($12, org_code), updated_at = $13, version = version + 1
+             WHERE id = $14 AND version = $15",
+        )
+        .bind(&facts_json)
+        .bind(&d.state)
+        .bind(d.due_on.clone())
+        .bind(d.legal_due_on.clone())
+        .bind(&d.sla_status)
+        .bind(i64::from(d.sla_breached))
+        .bind(d.finished_on.clone())
+        .bind(d.outcome.clone())
+        .bind(d.satisfaction.clone())
+        .bind(d.compensation_fen)
+        .bind(transition.facts.assignee.clone())
+        .bind(new_org)
+        .bind(&now_ts)
+        .bind(&row.id)
+        .bind(row.version)
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::from)?;
+        if updated.rows_affected() != 1 {
+            return Err(StoreError::Conflict(
+                "该投诉刚被他人修改，请刷新后重试 the complaint was changed by someone else; reload and retry".into(),
+            )
+            .into());
+        }
+        let seq: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM complaint_events WHERE complaint_id = $1",
+        )
+        .bind(&row.id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(StoreError::from)?;
+        let ev = &transition.event;
+        insert_event(
+            &mut tx,
+            &row.id,
+            seq,
+            &name_of(&ev.action),
+            Some(&name_of(&ev.from_state)),
+            &name_of(&ev.to_state),
+            actor,
+            &now_ts,
+            &ev.payload,
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(self.complaint_by_id(&row.id).await?)
+    }
+
+    /// The encrypted value of one personal-data field, for a reveal. Only roles
+    /// allowed to reveal get it; the caller decrypts and audits.
+    pub async fn complaint_secret(
+        &self,
+        actor: &Actor,
+        id: &str,
+        column: SecretColumn,
+    ) -> Result<Option<String>, StoreError> {
+        if !actor.role.can_reveal_pii() {
+            return Err(StoreError::Forbidden(format!(
+                "「{}」角色无权查看个人信息明文 role may not reveal personal data",
+                actor.role.display_name()
+            )));
+        }
+        let c = self.get_complaint(actor, id).await?;
+        let mut q = Sql::new("SELECT ");
+        q.push(column.column()).push(" FROM complaints WHERE id = ");
+        let p = q.text(c.id);
+        q.push(&p);
+        let row: Option<(Option<String>,)> = q.query_as().fetch_optional(&self.pool).await?;
+        Ok(row.and_then(|r| r.0))
+    }
+
+    /// A page of complaints inside the actor's scope, newest first, or by
+    /// relevance when searching.
+    pub async fn list_complaints(
+        &self,
+        actor: &Actor,
+        filter: &ComplaintFilter,
+        today: NaiveDate,
+        at_risk_days: i64,
+    ) -> Result<Page<ComplaintSummary>, StoreError> {
+        let (mut select, mut count) = (Sql::default(), Sql::default());
+        for (q, head) in [
+            (
+                &mut select,
+                format!(
+                    "SELECT {SUMMARY_COLUMNS} FROM complaints c JOIN orgs o ON o.code = c.org_code"
+                ),
+            ),
+            (
+                &mut count,
+                "SELECT COUNT(*) FROM complaints c JOIN orgs o ON o.code = c.org_code".to_string(),
+            ),
+        ] {
+            q.push(&head);
+            let searching = self.push_search_join(q, filter);
+            self.push_filters(q, actor, filter, today, at_risk_days)
+                .await?;
+            let _ = searching;
+        }
+        let searching = filter
+            .search_tokens
+            .as_deref()
+            .is_some_and(|t| !t.trim().is_empty());
+        if searching {
+            match self.backend() {
+                Backend::Sqlite => select.push(" ORDER BY f.rank, c.received_at DESC"),
+                Backend::Postgres => select.push(" ORDER BY f.rank DESC, c.received_at DESC"),
+            };
+        } else {
+            select.push(" ORDER BY c.received_at DESC, c.id DESC");
+        }
+        let per_page = filter.per_page.clamp(1, 500) as i64;
+        let offset = i64::from(filter.page.max(1) - 1) * per_page;
+        let l = select.int(per_page);
+        let o = select.int(offset);
+        select.push(&format!(" LIMIT {l} OFFSET {o}"));
+        let items = select
+            .query_as::<ComplaintSummary>()
+            .fetch_all(&self.pool)
+            .await?;
+        let total = count.query_scalar_i64().fetch_one(&self.pool).await?;
+        Ok(Page { items, total })
+    }
+
+    fn push_search_join(&self, q: &mut Sql, filter: &ComplaintFilter) -> bool {
+        let Some(tokens) = filter
+            .search_tokens
+            .as_deref()
+            .filter(|t| !t.trim().is_empty())
+        else {
+            return false;
+        };
+        match self.backend() {
+            Backend::Sqlite => {
+                let p = q.text(fts_query(tokens));
+                q.push(&format!(
+                    " JOIN (SELECT complaint_id, rank FROM complaint_fts WHERE complaint_fts MATCH {p}) f ON f.complaint_id = c.id"
+                ));
+            }
+            Backend::Postgres => {
+                let p = q.text(tokens.to_string());
+                q.push(&format!(
+                    " JOIN (SELECT complaint_id, ts_rank(tsv, plainto_tsquery('simple', {p})) AS rank FROM complaint_search
+                       WHERE tsv @@ plainto_tsquery('simple', {p})) f ON f.complaint_id = c.id"
+                ));
+            }
+        }
+        true
+    }
+
+    async fn push_filters(
+        &self,
+        q: &mut Sql,
+        actor: &Actor,
+        filter: &ComplaintFilter,
+        today: NaiveDate,
+        at_risk_days: i64,
+    ) -> Result<(), StoreError> {
+        // Scope first: the org subtree asked for, intersected with the actor's.
+        let scope_prefix = match &filter.org {
+            Some(code) => match self.get_org(actor, code).await {
+                Ok(org) => org.path,
+                // An org outside the scope matches nothing, like one that does not exist.
+                Err(StoreError::NotFound(_)) => "/\u{1}/".to_string(),
+                Err(e) => return Err(e),
+            },
+            None => actor.scope().prefix().to_string(),
+        };
+        let p = q.text(like_prefix(&scope_prefix));
+        q.push(&format!(" WHERE o.path LIKE {p} ESCAPE '\\'"));
+        if !filter.states.is_empty() {
+            let placeholders: Vec<String> =
+                filter.states.iter().map(|s| q.text(s.clone())).collect();
+            q.push(&format!(" AND c.state IN ({})", placeholders.join(", ")));
+        }
+        for (column, value) in [
+            ("c.business_category", &filter.business_category),
+            ("c.reason", &filter.reason),
+            ("c.channel", &filter.channel),
+            ("c.source", &filter.source),
+            ("c.assignee", &filter.assignee),
+        ] {
+            if let Some(v) = value {
+                let p = q.text(v.clone());
+                q.push(&format!(" AND {column} = {p}"));
+            }
+        }
+        if let Some(flag) = &filter.vulnerable_flag {
+            let p = q.text(format!("%\"{}\"%", flag.replace(['%', '_', '\\'], "")));
+            q.push(&format!(" AND c.vulnerable_flags LIKE {p}"));
+        }
+        if let Some(from) = filter.received_from {
+            let p = q.text(from.to_string());
+            q.push(&format!(" AND c.received_on >= {p}"));
+        }
+        if let Some(to) = filter.received_to {
+            let p = q.text(to.to_string());
+            q.push(&format!(" AND c.received_on <= {p}"));
+        }
+        match filter.deadline {
+            Some(DeadlineFilter::Overdue) => {
+                let p = q.text(today.to_string());
+                q.push(&format!(
+                    " AND c.state IN {AWAITING_DECISION} AND c.due_on < {p}"
+                ));
+            }
+            Some(DeadlineFilter::AtRisk) => {
+                let p = q.text(today.to_string());
+                let limit = today + chrono::Duration::days(at_risk_days);
+                let p2 = q.text(limit.to_string());
+                q.push(&format!(
+                    " AND c.state IN {AWAITING_DECISION} AND c.due_on >= {p} AND c.due_on <= {p2}"
+                ));
+            }
+            None => {}
+        }
+        Ok(())
+    }
+
+    /// Open, at-risk and overdue counts inside the actor's scope.
+    pub async fn deadline_counts(
+        &self,
+        actor: &Actor,
+        today: NaiveDate,
+        at_risk_days: i64,
+    ) -> Result<DeadlineCounts, StoreError> {
+        let limit = today + chrono::Duration::days(at_risk_days);
+        let mut q = Sql::new("SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.due_on >= ");
+        let t = q.text(today.to_string());
+        let l = q.text(limit.to_string());
+        q.push(&format!(
+            "{t} AND c.due_on <= {l} THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN c.due_on < {t} THEN 1 ELSE 0 END), 0)
+             FROM complaints c JOIN orgs o ON o.code = c.org_code WHERE o.path LIKE "
+        ));
+        let s = q.text(like_prefix(actor.scope().prefix()));
+        q.push(&format!(
+            "{s} ESCAPE '\\' AND c.state IN {AWAITING_DECISION}"
+        ));
+        let row: (i64, i64, i64) = q.query_as().fetch_one(&self.pool).await?;
+        Ok(DeadlineCounts {
+            open: row.0,
+            at_risk: row.1,
+            overdue: row.2,
+        })
+    }
+}
+
+/// The encrypted columns a reveal can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretColumn {
+    Name,
+    Phone,
+    IdNumber,
+    CardNumber,
+    Content,
+}
+
+impl SecretColumn {
+    fn column(self) -> &'static str {
+        match self {
+            SecretColumn::Name => "name_enc",
+            SecretColumn::Phone => "phone_enc",
+            SecretColumn::IdNumber => "id_number_enc",
+            SecretColumn::CardNumber => "card_number_enc",
+            SecretColumn::Content => "content_enc",
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    complaint_id: &str,
+    seq: i64,
+    action: &str,
+    from_state: Option<&str>,
+    to_state: &str,
+    actor: &Actor,
+    at: &str,
+    payload: &serde_json::Value,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO complaint_events (id, complaint_id, seq, action, from_state, to_state, actor_id, actor_name, at, payload)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(complaint_id)
+    .bind(seq)
+    .bind(action)
+    .bind(from_state)
+    .bind(to_state)
+    .bind(&actor.user_id)
+    .bind(&actor.display_name)
+    .bind(at)
+    .bind(payload.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

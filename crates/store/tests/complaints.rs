@@ -1,0 +1,621 @@
+//! Complaints in storage, on both backends: registration and numbering,
+//! scope, filters, full-text search, actions and their history, atomic batches.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use xiaobao_domain::actor::Actor;
+use xiaobao_domain::complaint::{Action, ActionError};
+use xiaobao_domain::org::OrgKind;
+use xiaobao_domain::role::Role;
+use xiaobao_domain::sla::{SlaPolicy, SlaRegime};
+use xiaobao_domain::taxonomy::{Classification, Dimension, Taxonomy};
+use xiaobao_store::accounts::NewUser;
+use xiaobao_store::complaints::{
+    ActionFailure, ComplaintFilter, DeadlineFilter, NewComplaint, ProtectedComplainant,
+    ProtectedField,
+};
+use xiaobao_store::orgs::NewOrg;
+use xiaobao_store::{Store, StoreError};
+
+xiaobao_testkit::backend_tests!(
+    registration_numbers_and_scope,
+    lists_filter_and_search,
+    actions_follow_the_state_machine,
+    batches_are_all_or_nothing,
+    deadlines_are_counted,
+);
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+fn policy() -> &'static SlaPolicy {
+    SlaPolicy::embedded().unwrap()
+}
+
+async fn setup(store: &Store) -> (Actor, Actor, Actor) {
+    let org = |code, name, kind, parent| NewOrg {
+        code,
+        name,
+        kind,
+        parent_code: parent,
+        sort_order: 0,
+    };
+    store
+        .create_org(&org("HO", "总行", OrgKind::HeadOffice, None))
+        .await
+        .unwrap();
+    store
+        .create_org(&org("HZ", "杭州分行", OrgKind::Branch, Some("HO")))
+        .await
+        .unwrap();
+    store
+        .create_org(&org("HZ01", "西湖支行", OrgKind::SubBranch, Some("HZ")))
+        .await
+        .unwrap();
+    store
+        .create_org(&org("NB", "宁波分行", OrgKind::Branch, Some("HO")))
+        .await
+        .unwrap();
+    let mut actors = Vec::new();
+    for (name, role, org) in [
+        ("officer", Role::CpOfficer, "HO"),
+        ("hz", Role::Handler, "HZ"),
+        ("nb", Role::Handler, "NB"),
+    ] {
+        store
+            .create_user(&NewUser {
+                username: name,
+                display_name: "",
+                role,
+                org_code: org,
+                password: "long enough pw",
+                must_change_password: false,
+            })
+            .await
+            .unwrap();
+        actors.push(store.actor_by_username(name).await.unwrap());
+    }
+    let nb = actors.pop().unwrap();
+    let hz = actors.pop().unwrap();
+    let officer = actors.pop().unwrap();
+    (officer, hz, nb)
+}
+
+fn classification(category: &str, reason: &str) -> Classification {
+    let tax = Taxonomy::embedded().unwrap();
+    tax.normalize(&Classification {
+        channel: "电话渠道".into(),
+        business_category: category.into(),
+        business_subcategory: None,
+        reason: reason.into(),
+        source: "自有渠道".into(),
+        demands: vec![],
+        vulnerable_flags: vec![],
+        complainant_role: "本人".into(),
+    })
+    .unwrap()
+}
+
+fn complaint(org: &str, received: &str, content: &str, tokens: &str) -> NewComplaint {
+    NewComplaint {
+        external_id: None,
+        received_at: at(received),
+        classification: classification("银行卡", "定价收费"),
+        regime: SlaRegime::Cbirc,
+        title: content.chars().take(12).collect(),
+        content: content.into(),
+        content_enc: None,
+        complainant: ProtectedComplainant {
+            name: Some(ProtectedField {
+                ciphertext: "v1:k:AAAA".into(),
+                masked: "张*".into(),
+                blind_index: None,
+            }),
+            phone: Some(ProtectedField {
+                ciphertext: "v1:k:BBBB".into(),
+                masked: "138****5678".into(),
+                blind_index: Some("abc".into()),
+            }),
+            ..Default::default()
+        },
+        product: None,
+        amount_fen: Some(12_800),
+        subject_staff: vec![],
+        tags: vec![],
+        org_code: org.into(),
+        assignee: None,
+        search_tokens: tokens.into(),
+    }
+}
+
+async fn registration_numbers_and_scope(store: Store) {
+    let (officer, hz, nb) = setup(&store).await;
+    let now = at("2026-11-27T10:00:00+08:00");
+    let a = store
+        .create_complaint(
+            &hz,
+            &complaint(
+                "HZ01",
+                "2026-11-02T09:00:00+08:00",
+                "信用卡年费被扣",
+                "信用卡 年费 扣",
+            ),
+            policy(),
+            now,
+        )
+        .await
+        .unwrap();
+    let b = store
+        .create_complaint(
+            &nb,
+            &complaint(
+                "NB",
+                "2026-11-20T09:00:00+08:00",
+                "网点排队太久",
+                "网点 排队",
+            ),
+            policy(),
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.number, "TS20261127000001");
+    assert_eq!(b.number, "TS20261127000002");
+    assert_eq!(a.state, "registered");
+    assert_eq!(
+        a.due_on.as_deref(),
+        Some("2026-11-17"),
+        "received 11-02 → due 11-17"
+    );
+    assert_eq!(a.org_name, "西湖支行");
+    assert_eq!(a.name_masked.as_deref(), Some("张*"));
+    assert_eq!(a.created_by, "hz");
+    // A branch handler registers only inside their subtree.
+    let err = store
+        .create_complaint(
+            &hz,
+            &complaint("NB", "2026-11-20T09:00:00+08:00", "x", "x"),
+            policy(),
+            now,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err}");
+    // Reads are scoped; outside the scope is "not found", by id and by number.
+    assert!(matches!(
+        store.get_complaint(&hz, &b.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.get_complaint(&hz, &b.number).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(
+        store.get_complaint(&officer, &b.number).await.unwrap().id,
+        b.id
+    );
+    assert!(matches!(
+        store.complaint_events(&nb, &a.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    let events = store.complaint_events(&hz, &a.id).await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].action, "register");
+    // Roles that do not handle complaints cannot register them.
+    let viewer = Actor {
+        role: Role::Viewer,
+        ..officer.clone()
+    };
+    assert!(matches!(
+        store
+            .create_complaint(
+                &viewer,
+                &complaint("HZ", "2026-11-20T09:00:00+08:00", "x", "x"),
+                policy(),
+                now
+            )
+            .await,
+        Err(StoreError::Forbidden(_))
+    ));
+    // Personal data: only revealing roles get the ciphertext, and only in scope.
+    use xiaobao_store::complaints::SecretColumn;
+    assert_eq!(
+        store
+            .complaint_secret(&hz, &a.id, SecretColumn::Phone)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("v1:k:BBBB")
+    );
+    assert!(matches!(
+        store
+            .complaint_secret(&nb, &a.id, SecretColumn::Phone)
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    let auditor = Actor {
+        role: Role::Auditor,
+        ..officer
+    };
+    assert!(matches!(
+        store
+            .complaint_secret(&auditor, &a.id, SecretColumn::Phone)
+            .await,
+        Err(StoreError::Forbidden(_))
+    ));
+}
+
+async fn lists_filter_and_search(store: Store) {
+    let (officer, hz, _nb) = setup(&store).await;
+    let now = at("2026-11-27T10:00:00+08:00");
+    let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    let mut card = complaint(
+        "HZ01",
+        "2026-11-10T09:00:00+08:00",
+        "信用卡分期手续费过高",
+        "信用卡 分期 手续费 过高",
+    );
+    card.classification = classification("银行卡", "定价收费");
+    let mut loan = complaint(
+        "HZ",
+        "2026-11-25T09:00:00+08:00",
+        "提前还款被收违约金",
+        "提前 还款 违约金",
+    );
+    loan.classification = classification("贷款", "合同条款");
+    let mut queue = complaint(
+        "NB",
+        "2026-10-01T09:00:00+08:00",
+        "网点排队两小时 手续费",
+        "网点 排队 小时 手续费",
+    );
+    queue.classification = classification("其他", "服务态度及服务质量");
+    for c in [&card, &loan, &queue] {
+        store
+            .create_complaint(&officer, c, policy(), now)
+            .await
+            .unwrap();
+    }
+    let all = |f: ComplaintFilter| ComplaintFilter {
+        per_page: 50,
+        page: 1,
+        ..f
+    };
+    let page = store
+        .list_complaints(&officer, &all(ComplaintFilter::default()), today, 3)
+        .await
+        .unwrap();
+    assert_eq!(page.total, 3);
+    assert_eq!(page.items[0].title, loan.title, "newest first");
+    let page = store
+        .list_complaints(&hz, &all(ComplaintFilter::default()), today, 3)
+        .await
+        .unwrap();
+    assert_eq!(page.total, 2, "handler sees own branch only");
+    let loan_code = Taxonomy::embedded()
+        .unwrap()
+        .validate(Dimension::BusinessCategory, "贷款")
+        .unwrap()
+        .code
+        .clone();
+    let page = store
+        .list_complaints(
+            &officer,
+            &all(ComplaintFilter {
+                business_category: Some(loan_code),
+                ..Default::default()
+            }),
+            today,
+            3,
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 1);
+    let page = store
+        .list_complaints(
+            &officer,
+            &all(ComplaintFilter {
+                org: Some("HZ".into()),
+                received_from: NaiveDate::from_ymd_opt(2026, 11, 20),
+                ..Default::default()
+            }),
+            today,
+            3,
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 1);
+    // An org outside the handler's scope matches nothing.
+    let page = store
+        .list_complaints(
+            &hz,
+            &all(ComplaintFilter {
+                org: Some("NB".into()),
+                ..Default::default()
+            }),
+            today,
+            3,
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 0);
+    // Full text: AND of words, ranked, and still scoped.
+    let page = store
+        .list_complaints(
+            &officer,
+            &all(ComplaintFilter {
+                search_tokens: Some("手续费".into()),
+                ..Default::default()
+            }),
+            today,
+            3,
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 2);
+    let page = store
+        .list_complaints(
+            &officer,
+            &all(ComplaintFilter {
+                search_tokens: Some("手续费 分期".into()),
+                ..Default::default()
+            }),
+            today,
+            3,
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 1);
+    assert_eq!(page.items[0].title, card.title);
+    let page = store
+        .list_complaints(
+            &hz,
+            &all(ComplaintFilter {
+                search_tokens: Some("排队".into()),
+                ..Default::default()
+            }),
+            today,
+            3,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        page.total, 0,
+        "search must not leak another branch's complaint"
+    );
+    // Paging.
+    let page = store
+        .list_complaints(
+            &officer,
+            &ComplaintFilter {
+                per_page: 2,
+                page: 2,
+                ..Default::default()
+            },
+            today,
+            3,
+        )
+        .await
+        .unwrap();
+    assert_eq!((page.total, page.items.len()), (3, 1));
+    // Quotes and FTS syntax in a search are words, not syntax.
+    let page = store
+        .list_complaints(
+            &officer,
+            &all(ComplaintFilter {
+                search_tokens: Some("\" OR * NEAR(".into()),
+                ..Default::default()
+            }),
+            today,
+            3,
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 0);
+}
+
+async fn actions_follow_the_state_machine(store: Store) {
+    let (officer, hz, _nb) = setup(&store).await;
+    let now = at("2026-11-03T10:00:00+08:00");
+    let c = store
+        .create_complaint(
+            &hz,
+            &complaint("HZ01", "2026-11-02T09:00:00+08:00", "年费", "年费"),
+            policy(),
+            now,
+        )
+        .await
+        .unwrap();
+    let err = store
+        .apply_complaint_action(&hz, &c.id, &Action::Start, policy(), now)
+        .await
+        .unwrap_err();
+    match err {
+        ActionFailure::Rule(ActionError::NotAllowed { allowed, .. }) => {
+            assert!(!allowed.is_empty())
+        }
+        other => panic!("expected NotAllowed, got {other}"),
+    }
+    let c = store
+        .apply_complaint_action(&hz, &c.id, &Action::Accept, policy(), now)
+        .await
+        .unwrap();
+    assert_eq!(c.state, "accepted");
+    // Assignment is checked: unknown users and users of other branches are refused.
+    assert!(
+        store
+            .apply_complaint_action(
+                &hz,
+                &c.id,
+                &Action::Assign {
+                    assignee: "ghost".into()
+                },
+                policy(),
+                now
+            )
+            .await
+            .is_err()
+    );
+    assert!(
+        store
+            .apply_complaint_action(
+                &hz,
+                &c.id,
+                &Action::Assign {
+                    assignee: "nb".into()
+                },
+                policy(),
+                now
+            )
+            .await
+            .is_err()
+    );
+    let c = store
+        .apply_complaint_action(
+            &hz,
+            &c.id,
+            &Action::Assign {
+                assignee: "hz".into(),
+            },
+            policy(),
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(c.assignee.as_deref(), Some("hz"));
+    let c = store
+        .apply_complaint_action(&hz, &c.id, &Action::Start, policy(), now)
+        .await
+        .unwrap();
+    assert_eq!(c.state, "in_progress");
+    // Transfer to another branch: the handler loses sight of it, the officer does not.
+    let c = store
+        .apply_complaint_action(
+            &hz,
+            &c.id,
+            &Action::Transfer {
+                to_org: "NB".into(),
+                reason: "属宁波分行业务".into(),
+                to_is_branch: None,
+            },
+            policy(),
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(c.org_code, "NB");
+    assert!(matches!(
+        store.get_complaint(&hz, &c.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    let events = store.complaint_events(&officer, &c.id).await.unwrap();
+    let actions: Vec<_> = events.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["register", "accept", "assign", "start", "transfer"]
+    );
+    assert_eq!(events[1].from_state.as_deref(), Some("registered"));
+    assert_eq!(events[1].to_state, "accepted");
+    assert!(events.iter().zip(1..).all(|(e, n)| e.seq == n));
+}
+
+async fn batches_are_all_or_nothing(store: Store) {
+    let (officer, _hz, _nb) = setup(&store).await;
+    let now = at("2026-11-27T10:00:00+08:00");
+    let mut a = complaint("HZ", "2026-11-20T09:00:00+08:00", "一", "一");
+    a.external_id = Some("EXT-1".into());
+    let mut b = complaint("NB", "2026-11-20T09:00:00+08:00", "二", "二");
+    b.external_id = Some("EXT-1".into());
+    assert!(
+        store
+            .create_complaints(&officer, &[a.clone(), b.clone()], policy(), now)
+            .await
+            .is_err()
+    );
+    let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    let page = store
+        .list_complaints(
+            &officer,
+            &ComplaintFilter {
+                per_page: 10,
+                page: 1,
+                ..Default::default()
+            },
+            today,
+            3,
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 0, "a failed batch leaves nothing behind");
+    b.external_id = Some("EXT-2".into());
+    let ids = store
+        .create_complaints(&officer, &[a, b], policy(), now)
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 2);
+    assert!(
+        store
+            .complaint_id_by_external_id("EXT-2")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let mut bad_org = complaint("ZZ", "2026-11-20T09:00:00+08:00", "三", "三");
+    bad_org.external_id = Some("EXT-3".into());
+    assert!(matches!(
+        store
+            .create_complaints(&officer, &[bad_org], policy(), now)
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+}
+
+async fn deadlines_are_counted(store: Store) {
+    let (officer, hz, _nb) = setup(&store).await;
+    let now = at("2026-11-27T10:00:00+08:00");
+    let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    for received in ["2026-11-01", "2026-11-02", "2026-11-13", "2026-11-26"] {
+        store
+            .create_complaint(
+                &hz,
+                &complaint("HZ01", &format!("{received}T09:00:00+08:00"), "x", "x"),
+                policy(),
+                now,
+            )
+            .await
+            .unwrap();
+    }
+    // Due: 11-16, 11-17 (overdue), 11-28 (at risk: 1 day left), 12-11 (on track).
+    let counts = store.deadline_counts(&officer, today, 3).await.unwrap();
+    assert_eq!((counts.open, counts.at_risk, counts.overdue), (4, 1, 2));
+    let page = store
+        .list_complaints(
+            &hz,
+            &ComplaintFilter {
+                deadline: Some(DeadlineFilter::Overdue),
+                per_page: 10,
+                page: 1,
+                ..Default::default()
+            },
+            today,
+            3,
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 2);
+    let page = store
+        .list_complaints(
+            &hz,
+            &ComplaintFilter {
+                deadline: Some(DeadlineFilter::AtRisk),
+                per_page: 10,
+                page: 1,
+                ..Default::default()
+            },
+            today,
+            3,
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 1);
+}
