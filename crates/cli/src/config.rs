@@ -187,6 +187,39 @@ impl Settings {
     }
 }
 
+/// The environment variable holding PII keys (`id:base64key,…`, first active).
+pub const PII_KEYS_ENV: &str = "XIAOBAO_PII_KEYS";
+
+impl Settings {
+    /// Where the PII key file lives when the keys are not in the environment.
+    pub fn pii_key_path(&self) -> PathBuf {
+        self.data_dir.join("pii.key")
+    }
+
+    /// The key ring: from `XIAOBAO_PII_KEYS` when set (several instances must
+    /// share it), else the key file in the data directory, created on first use.
+    pub fn key_ring(&self) -> anyhow::Result<xiaobao_pii::KeyRing> {
+        if std::env::var(PII_KEYS_ENV).is_ok_and(|v| !v.is_empty()) {
+            return Ok(xiaobao_pii::KeyRing::from_env(PII_KEYS_ENV)?);
+        }
+        std::fs::create_dir_all(&self.data_dir).with_context(|| {
+            format!(
+                "无法创建数据目录 cannot create data directory {}",
+                self.data_dir.display()
+            )
+        })?;
+        Ok(xiaobao_pii::KeyRing::load_or_create(self.pii_key_path())?)
+    }
+
+    /// Opens the database and assembles the use cases.
+    pub async fn open_services(&self) -> anyhow::Result<xiaobao_service::Services> {
+        let keys = self.key_ring()?;
+        let store = self.open_store().await?;
+        let pii = xiaobao_pii::Pii::new(keys, xiaobao_pii::MaskPolicy::default());
+        Ok(xiaobao_service::Services::new(store, pii)?)
+    }
+}
+
 fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
     let text = std::fs::read_to_string(path).with_context(|| {
         format!(

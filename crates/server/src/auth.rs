@@ -170,6 +170,24 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
             csrf_rejection("CSRF 令牌无效 invalid CSRF token")
         };
     }
+    // File uploads (multipart) carry the token in the query string.
+    let in_query = request.uri().query().and_then(|q| {
+        serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+            .ok()
+            .and_then(|fields| {
+                fields
+                    .into_iter()
+                    .find(|(k, _)| k == CSRF_FIELD)
+                    .map(|(_, v)| v)
+            })
+    });
+    if let Some(sent) = in_query {
+        return if constant_time_eq(&sent, &expected) {
+            next.run(request).await
+        } else {
+            csrf_rejection("CSRF 令牌无效 invalid CSRF token")
+        };
+    }
     let is_form = request
         .headers()
         .get(CONTENT_TYPE)

@@ -16,6 +16,7 @@ pub mod metrics;
 mod ops;
 mod state;
 pub mod ui;
+pub mod view;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -26,7 +27,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
-use xiaobao_store::Store;
+use xiaobao_service::Services;
 
 pub use config::ServerConfig;
 pub use state::AppState;
@@ -64,24 +65,25 @@ pub fn app(state: AppState) -> Router {
 /// Serves until `shutdown` completes, then finishes requests in flight, stops
 /// background jobs and closes the database.
 pub async fn serve(
-    store: Store,
+    services: Services,
     config: ServerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| anyhow::anyhow!("无法监听 cannot listen on {}: {e}", config.listen))?;
-    serve_on(listener, store, config, shutdown).await
+    serve_on(listener, services, config, shutdown).await
 }
 
 /// Like [`serve`], on a listener the caller has bound (tests bind port 0).
 pub async fn serve_on(
     listener: tokio::net::TcpListener,
-    store: Store,
+    services: Services,
     config: ServerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let state = AppState::new(store.clone(), config);
+    let store = services.store.clone();
+    let state = AppState::new(services, config);
     let jobs = jobs::spawn(state.clone());
     let app = app(state.clone());
     tracing::info!(addr = %listener.local_addr()?, backend = store.backend().as_str(), "xiaobao 已启动 listening");

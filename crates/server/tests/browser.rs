@@ -92,7 +92,13 @@ async fn server() -> (
     let addr = listener.local_addr().unwrap();
     let store = db.store.clone();
     tokio::spawn(async move {
-        xiaobao_server::serve_on(listener, store, common::config(), std::future::pending()).await
+        xiaobao_server::serve_on(
+            listener,
+            common::services(store),
+            common::config(),
+            std::future::pending(),
+        )
+        .await
     });
     (format!("http://{addr}"), passwords, db)
 }

@@ -64,6 +64,21 @@ pub struct NewComplaint {
     pub assignee: Option<String>,
     /// Space-separated words of title and content for the full-text index.
     pub search_tokens: String,
+    /// When the complaint was registered in the bank's system (its number's
+    /// date); `None` means now. Set for historical imports.
+    pub registered_at: Option<DateTime<Utc>>,
+    /// Actions already taken, for historical imports: applied through the
+    /// state machine in order and recorded as events with their own times.
+    pub history: Vec<HistoricAction>,
+}
+
+/// An action taken before the complaint reached this system.
+#[derive(Debug, Clone)]
+pub struct HistoricAction {
+    pub action: Action,
+    pub actor_username: String,
+    pub actor_name: String,
+    pub at: DateTime<Utc>,
 }
 
 /// A complaint as shown to users: personal data masked.
@@ -350,26 +365,36 @@ impl Store {
             }
         }
         let today = china_date(now);
-        let day = today.format("%Y%m%d").to_string();
         let now_ts = time::format_ts(now);
         let mut tx = self.pool.begin().await?;
-        let count = i64::try_from(batch.len()).unwrap_or(i64::MAX);
-        // Reserve a block of numbers in one statement.
-        let last: i64 = sqlx::query_scalar(
-            "INSERT INTO complaint_number_seq (day, last) VALUES ($1, $2)
-             ON CONFLICT (day) DO UPDATE SET last = complaint_number_seq.last + $2
-             RETURNING last",
-        )
-        .bind(&day)
-        .bind(count)
-        .fetch_one(&mut *tx)
-        .await?;
-        let first = last - count + 1;
+        // Reserve one block of numbers per registration day, in one statement each.
+        let day_of = |new: &NewComplaint| china_date(new.registered_at.unwrap_or(now));
+        let mut per_day: std::collections::BTreeMap<NaiveDate, i64> =
+            std::collections::BTreeMap::new();
+        for new in batch {
+            *per_day.entry(day_of(new)).or_default() += 1;
+        }
+        let mut next_seq: std::collections::BTreeMap<NaiveDate, i64> =
+            std::collections::BTreeMap::new();
+        for (day, count) in &per_day {
+            let last: i64 = sqlx::query_scalar(
+                "INSERT INTO complaint_number_seq (day, last) VALUES ($1, $2)
+                 ON CONFLICT (day) DO UPDATE SET last = complaint_number_seq.last + $2
+                 RETURNING last",
+            )
+            .bind(day.format("%Y%m%d").to_string())
+            .bind(*count)
+            .fetch_one(&mut *tx)
+            .await?;
+            next_seq.insert(*day, last - count + 1);
+        }
         let mut ids = Vec::with_capacity(batch.len());
-        for (i, new) in batch.iter().enumerate() {
+        for new in batch {
             let org = &orgs[&new.org_code];
-            let seq = first + i as i64;
-            let number = ComplaintNumber::new(today, u32::try_from(seq).unwrap_or(u32::MAX))
+            let day = day_of(new);
+            let seq = next_seq.get(&day).copied().unwrap_or(1);
+            next_seq.insert(day, seq + 1);
+            let number = ComplaintNumber::new(day, u32::try_from(seq).unwrap_or(u32::MAX))
                 .map_err(|e| {
                     StoreError::Internal(format!("投诉编号已用尽 complaint numbers exhausted: {e}"))
                 })?;
@@ -395,7 +420,7 @@ impl Store {
         now_ts: &str,
     ) -> Result<String, StoreError> {
         let mut facts = ComplaintFacts::register(
-            number.clone(),
+            number,
             china_date(new.received_at),
             new.regime,
             org.code.clone(),
@@ -403,6 +428,19 @@ impl Store {
             new.subject_staff.clone(),
         );
         facts.assignee = new.assignee.clone();
+        let mut events = Vec::with_capacity(new.history.len());
+        for h in &new.history {
+            let t = complaint::apply(&facts, &h.action, &h.actor_username, h.at, policy).map_err(
+                |e| {
+                    StoreError::Invalid(format!(
+                        "历史办理记录无效 invalid history for {}: {e}",
+                        facts.number
+                    ))
+                },
+            )?;
+            facts = t.facts;
+            events.push((t.event, h));
+        }
         let d = derive(&facts, policy, today);
         let facts_json =
             serde_json::to_string(&facts).map_err(|e| StoreError::Internal(e.to_string()))?;
@@ -462,7 +500,7 @@ impl Store {
         .bind(&d.sla_status)
         .bind(i64::from(d.sla_breached))
         .bind(&facts_json)
-        .bind(now_ts)
+        .bind(new.registered_at.map(time::format_ts).unwrap_or_else(|| now_ts.to_string()))
         .bind(&actor.username)
         .execute(&mut **tx)
         .await
@@ -476,12 +514,40 @@ impl Store {
         let payload = serde_json::json!({
             "params": {"received_on": facts.sla.received_on, "org": org.code, "assignee": new.assignee},
             "before": {},
-            "after": {"state": d.state, "due_on": d.due_on},
+            "after": {"state": "registered"},
         });
+        let registered_ts = new
+            .registered_at
+            .map(time::format_ts)
+            .unwrap_or_else(|| now_ts.to_string());
         insert_event(
-            tx, &id, 1, "register", None, &d.state, actor, now_ts, &payload,
+            tx,
+            &id,
+            1,
+            "register",
+            None,
+            "registered",
+            &actor.user_id,
+            &actor.display_name,
+            &registered_ts,
+            &payload,
         )
         .await?;
+        for (seq, (event, h)) in events.iter().enumerate() {
+            insert_event(
+                tx,
+                &id,
+                seq as i64 + 2,
+                &name_of(&event.action),
+                Some(&name_of(&event.from_state)),
+                &name_of(&event.to_state),
+                &h.actor_username,
+                &h.actor_name,
+                &time::format_ts(h.at),
+                &event.payload,
+            )
+            .await?;
+        }
         match self.backend() {
             Backend::Sqlite => {
                 sqlx::query("INSERT INTO complaint_fts (complaint_id, tokens) VALUES ($1, $2)")
@@ -669,7 +735,8 @@ impl Store {
             &name_of(&ev.action),
             Some(&name_of(&ev.from_state)),
             &name_of(&ev.to_state),
-            actor,
+            &actor.user_id,
+            &actor.display_name,
             &now_ts,
             &ev.payload,
         )
@@ -907,7 +974,8 @@ async fn insert_event(
     action: &str,
     from_state: Option<&str>,
     to_state: &str,
-    actor: &Actor,
+    actor_id: &str,
+    actor_name: &str,
     at: &str,
     payload: &serde_json::Value,
 ) -> Result<(), StoreError> {
@@ -921,11 +989,117 @@ async fn insert_event(
     .bind(action)
     .bind(from_state)
     .bind(to_state)
-    .bind(&actor.user_id)
-    .bind(&actor.display_name)
+    .bind(actor_id)
+    .bind(actor_name)
     .bind(at)
     .bind(payload.to_string())
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+impl Store {
+    /// Active users who may handle complaints and belong to exactly this
+    /// organisation, with their number of open complaints (for assignment).
+    pub async fn handler_load(&self, org_code: &str) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT u.username,
+                    (SELECT COUNT(*) FROM complaints c WHERE c.assignee = u.username
+                       AND c.state IN ('registered', 'accepted', 'in_progress', 'under_review')) AS open_cases
+             FROM users u
+             WHERE u.org_code = $1 AND u.disabled = 0 AND u.role IN ('handler', 'cp_officer')
+             ORDER BY u.username",
+        )
+        .bind(org_code)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
+
+impl Store {
+    /// One chunk of a complaint export, newest first, after the `(received_at,
+    /// id)` key of the previous chunk. Keyset paging keeps every chunk as fast
+    /// as the first, so an export has no row cap.
+    pub async fn export_chunk(
+        &self,
+        actor: &Actor,
+        filter: &ComplaintFilter,
+        after: Option<(&str, &str)>,
+        limit: i64,
+        today: NaiveDate,
+        at_risk_days: i64,
+    ) -> Result<Vec<ComplaintRow>, StoreError> {
+        let mut q = Sql::new(&format!(
+            "SELECT {ROW_COLUMNS} FROM complaints c JOIN orgs o ON o.code = c.org_code"
+        ));
+        self.push_search_join(&mut q, filter);
+        self.push_filters(&mut q, actor, filter, today, at_risk_days)
+            .await?;
+        if let Some((at, id)) = after {
+            let a = q.text(at);
+            let b = q.text(id);
+            q.push(&format!(
+                " AND (c.received_at < {a} OR (c.received_at = {a} AND c.id < {b}))"
+            ));
+        }
+        let l = q.int(limit.clamp(1, 10_000));
+        q.push(&format!(
+            " ORDER BY c.received_at DESC, c.id DESC LIMIT {l}"
+        ));
+        Ok(q.query_as::<ComplaintRow>().fetch_all(&self.pool).await?)
+    }
+}
+
+/// The encrypted columns of one complaint, for key rotation.
+#[derive(Debug, Clone, FromRow)]
+pub struct EncryptedColumns {
+    pub id: String,
+    pub name_enc: Option<String>,
+    pub phone_enc: Option<String>,
+    pub id_number_enc: Option<String>,
+    pub card_number_enc: Option<String>,
+    pub content_enc: Option<String>,
+}
+
+impl Store {
+    /// Encrypted columns of complaints after `after_id`, in id order (for key
+    /// rotation, which walks every row once).
+    pub async fn encrypted_columns(
+        &self,
+        after_id: &str,
+        limit: i64,
+    ) -> Result<Vec<EncryptedColumns>, StoreError> {
+        Ok(sqlx::query_as::<_, EncryptedColumns>(
+            "SELECT id, name_enc, phone_enc, id_number_enc, card_number_enc, content_enc
+             FROM complaints WHERE id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Writes re-encrypted values back, in one transaction per batch.
+    pub async fn update_encrypted_columns(
+        &self,
+        rows: &[EncryptedColumns],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for r in rows {
+            sqlx::query(
+                "UPDATE complaints SET name_enc = $1, phone_enc = $2, id_number_enc = $3, card_number_enc = $4,
+                    content_enc = $5 WHERE id = $6",
+            )
+            .bind(r.name_enc.clone())
+            .bind(r.phone_enc.clone())
+            .bind(r.id_number_enc.clone())
+            .bind(r.card_number_enc.clone())
+            .bind(r.content_enc.clone())
+            .bind(&r.id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
 }

@@ -21,6 +21,7 @@ pub mod leases;
 pub mod orgs;
 pub mod secret;
 pub mod sessions;
+mod settings;
 mod sql;
 pub mod throttle;
 pub mod time;

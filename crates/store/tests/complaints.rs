@@ -125,6 +125,8 @@ fn complaint(org: &str, received: &str, content: &str, tokens: &str) -> NewCompl
         org_code: org.into(),
         assignee: None,
         search_tokens: tokens.into(),
+        registered_at: None,
+        history: Vec::new(),
     }
 }
 

@@ -8,7 +8,11 @@ use clap::{Parser, Subcommand};
 use crate::config::{GlobalArgs, Settings};
 
 pub mod accounts;
+pub mod complaints;
+pub mod kb;
+pub mod scan;
 pub mod serve;
+pub mod text_verbs;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -39,6 +43,30 @@ pub enum Command {
     Org(accounts::OrgCommand),
     /// Create or upgrade the database schema.
     Migrate,
+    /// Import data files (`import complaints FILE [--dry-run]`).
+    #[command(subcommand)]
+    Import(complaints::ImportCommand),
+    /// Export data files (`export complaints --output F.xlsx`).
+    #[command(subcommand)]
+    Export(complaints::ExportCommand),
+    /// Personal-information keys (`keys rotate`).
+    #[command(subcommand)]
+    Keys(complaints::KeysCommand),
+    /// Scan files for forbidden wording and missing disclosures (exit 1 on 禁止).
+    Scan(scan::ScanArgs),
+    /// Export, import or check the forbidden-words knowledge base.
+    #[command(subcommand)]
+    Kb(kb::KbCommand),
+    /// Segment text into words, one output line per input line (PII masked).
+    Segment(text_verbs::SegmentArgs),
+    /// Analyse complaint JSON Lines: hot words, rising words, same-event clusters.
+    #[command(subcommand)]
+    Analyze(text_verbs::AnalyzeCommand),
+    /// Suggest JR/T 0169 category, reason and complaint status; `classify train` builds a model.
+    Classify(text_verbs::ClassifyArgs),
+    /// Personal-information tools (`pii mask`: stdin to stdout).
+    #[command(subcommand)]
+    Pii(text_verbs::PiiCommand),
 }
 
 /// Parses the command line, runs the verb, and maps errors to exit status 2.
@@ -63,5 +91,14 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Token(cmd) => accounts::token(settings()?, cmd),
         Command::Org(cmd) => accounts::org(settings()?, cmd),
         Command::Migrate => accounts::migrate(settings()?),
+        Command::Import(cmd) => complaints::import(settings()?, cmd),
+        Command::Export(cmd) => complaints::export(settings()?, cmd),
+        Command::Keys(cmd) => complaints::keys(settings()?, cmd),
+        Command::Scan(args) => scan::run(args),
+        Command::Kb(cmd) => kb::run(cmd),
+        Command::Segment(args) => text_verbs::segment(args),
+        Command::Analyze(cmd) => text_verbs::analyze(cmd),
+        Command::Classify(args) => text_verbs::classify(args),
+        Command::Pii(cmd) => text_verbs::pii_verb(cmd),
     }
 }

@@ -23,7 +23,8 @@ pub fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
     init_logging(settings.log_format);
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async move {
-        let store = settings.open_store().await?;
+        let services = settings.open_services().await?;
+        let store = services.store.clone();
         if args.demo {
             match xiaobao_demo::seed(&store).await? {
                 Some(accounts) => {
@@ -53,7 +54,7 @@ pub fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
             store.backend().as_str(),
             xiaobao_store::redact_url(&settings.database_url)
         );
-        xiaobao_server::serve(store, settings.server, xiaobao_server::shutdown_signal()).await
+        xiaobao_server::serve(services, settings.server, xiaobao_server::shutdown_signal()).await
     })?;
     Ok(ExitCode::SUCCESS)
 }

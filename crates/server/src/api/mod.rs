@@ -4,7 +4,9 @@
 //! `X-CSRF-Token` header for state-changing calls.
 
 pub mod admin;
+pub mod complaints;
 pub mod orgs;
+pub mod transfer;
 
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -18,6 +20,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/openapi.json", get(openapi_json))
         .merge(orgs::router())
+        .merge(complaints::router())
+        .merge(transfer::router())
         .merge(admin::router())
         .fallback(fallback)
 }
@@ -47,6 +51,15 @@ async fn fallback(uri: axum::http::Uri) -> axum::response::Response {
         admin::get_user,
         admin::create_user,
         admin::list_audit,
+        complaints::create_complaint,
+        complaints::list_complaints,
+        complaints::get_complaint,
+        complaints::complaint_events,
+        complaints::complaint_action,
+        complaints::reveal,
+        transfer::import,
+        transfer::template,
+        transfer::export,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),

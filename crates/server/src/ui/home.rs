@@ -26,6 +26,7 @@ struct HomePage {
     village_count: usize,
     scope_label: String,
     jobs: Vec<JobRun>,
+    deadlines: xiaobao_store::complaints::DeadlineCounts,
 }
 
 async fn home(State(state): State<AppState>, PageUser(auth): PageUser) -> Response {
@@ -48,7 +49,21 @@ async fn home(State(state): State<AppState>, PageUser(auth): PageUser) -> Respon
     } else {
         Vec::new()
     };
+    let today = xiaobao_domain::complaint::china_date(chrono::Utc::now());
+    let deadlines = match state
+        .store
+        .deadline_counts(
+            &auth.actor,
+            today,
+            crate::api::complaints::at_risk_days(&state),
+        )
+        .await
+    {
+        Ok(d) => d,
+        Err(e) => return store_error_page(e),
+    };
     render(&HomePage {
+        deadlines,
         org_count: orgs.len(),
         branch_count: count(&[OrgKind::Branch]),
         outlet_count: count(&[OrgKind::SubBranch, OrgKind::Outlet]),

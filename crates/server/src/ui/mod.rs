@@ -4,6 +4,7 @@
 
 mod account;
 mod admin;
+mod complaints;
 mod home;
 
 use askama::Template;
@@ -20,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(home::router())
         .merge(admin::router())
+        .merge(complaints::router())
 }
 
 /// One entry of the side navigation.
@@ -43,7 +45,11 @@ pub struct Chrome {
 
 /// The menu, filtered by role: a user sees only what they may open.
 fn nav_for(role: Role, active: &str) -> Vec<NavItem> {
-    let mut items: Vec<(&'static str, &'static str)> = vec![("/", "工作台"), ("/orgs", "机构管理")];
+    let mut items: Vec<(&'static str, &'static str)> = vec![
+        ("/", "工作台"),
+        ("/complaints", "投诉管理"),
+        ("/orgs", "机构管理"),
+    ];
     if role.can_administer() {
         items.push(("/users", "用户管理"));
     }

@@ -20,6 +20,7 @@ pub struct Client {
 }
 
 pub struct Reply {
+    pub raw: Vec<u8>,
     pub status: StatusCode,
     pub location: Option<String>,
     pub body: String,
@@ -46,9 +47,16 @@ pub fn config() -> ServerConfig {
     }
 }
 
+/// The use cases over `store`, with a fresh random key ring.
+pub fn services(store: Store) -> xiaobao_service::Services {
+    let keys = xiaobao_pii::KeyRing::generate().expect("key ring");
+    let pii = xiaobao_pii::Pii::new(keys, xiaobao_pii::MaskPolicy::default());
+    xiaobao_service::Services::new(store, pii).expect("services")
+}
+
 impl Client {
     pub fn new(store: Store) -> Client {
-        let app = xiaobao_server::app(AppState::new(store, config()))
+        let app = xiaobao_server::app(AppState::new(services(store), config()))
             .layer(MockConnectInfo(SocketAddr::from(([10, 1, 2, 3], 5555))));
         Client {
             app,
@@ -96,6 +104,7 @@ impl Client {
             status,
             location,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            raw: bytes.to_vec(),
         }
     }
 
