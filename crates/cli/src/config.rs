@@ -216,7 +216,9 @@ impl Settings {
         let keys = self.key_ring()?;
         let store = self.open_store().await?;
         let pii = xiaobao_pii::Pii::new(keys, xiaobao_pii::MaskPolicy::default());
-        Ok(xiaobao_service::Services::new(store, pii)?)
+        let services = xiaobao_service::Services::new(store, pii)?;
+        services.reload_config().await?;
+        Ok(services)
     }
 }
 

@@ -78,12 +78,17 @@ const VILLAGE_BANKS: [(&str, &str); 3] = [
 ];
 
 /// (username, display name, role, org) of the demo accounts.
-pub const USERS: [(&str, &str, Role, &str); 9] = [
+pub const USERS: [(&str, &str, Role, &str); 14] = [
     ("admin", "系统管理员", Role::Admin, ROOT),
     ("cp_officer", "陈晓敏", Role::CpOfficer, ROOT),
     ("handler_hz", "李文涛", Role::Handler, "HZ"),
     ("handler_nb", "周佳怡", Role::Handler, "NB"),
+    ("handler_wz", "林海燕", Role::Handler, "WZ"),
+    ("handler_sx", "徐建华", Role::Handler, "SX"),
+    ("handler_jx", "何丽萍", Role::Handler, "JX"),
     ("handler_aj", "沈国强", Role::Handler, "VB_AJ"),
+    ("handler_ca", "方志远", Role::Handler, "VB_CA"),
+    ("handler_xj", "潘晓红", Role::Handler, "VB_XJ"),
     ("reviewer", "郑雅琴", Role::Reviewer, ROOT),
     ("approver", "吴志刚", Role::Approver, ROOT),
     ("auditor", "孙丽华", Role::Auditor, ROOT),

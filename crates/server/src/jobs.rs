@@ -30,13 +30,21 @@ impl Jobs {
 }
 
 /// The maintenance jobs every instance offers to run.
-pub const JOBS: [&str; 2] = ["purge_expired_sessions", "purge_login_attempts"];
+pub const JOBS: [&str; 3] = [
+    "purge_expired_sessions",
+    "purge_login_attempts",
+    "refresh_paused_deadlines",
+];
 
 /// Starts the scheduler.
 pub fn spawn(state: AppState) -> Jobs {
     let (stop, mut stopped) = watch::channel(false);
     let handle = tokio::spawn(async move {
         loop {
+            // Every instance picks up configuration edits made on any of them.
+            if let Err(err) = state.services.reload_config().await {
+                tracing::warn!(error = %err, "cannot reload configuration");
+            }
             for job in JOBS {
                 run_once(&state, job).await;
             }
@@ -83,6 +91,11 @@ pub async fn run_once(state: &AppState, job: &str) -> bool {
             .purge_login_attempts(LOGIN_ATTEMPT_RETENTION_SECONDS)
             .await
             .map(|n| format!("删除登录记录 {n} 条")),
+        "refresh_paused_deadlines" => state
+            .store
+            .refresh_paused_deadlines(&state.services.policy(), chrono::Utc::now())
+            .await
+            .map(|n| format!("更新暂停计时投诉的期限 {n} 件")),
         other => Ok(format!("未知任务 {other}")),
     };
     let (ok, message) = match result {

@@ -40,14 +40,11 @@ pub fn state_name(state: &str) -> String {
 
 /// Chinese name of a deadline status.
 pub fn sla_name(status: &str) -> &'static str {
-    match status {
-        "on_track" => "正常",
-        "at_risk" => "即将到期",
-        "overdue" => "已超期",
-        "met" => "按时办结",
-        "stopped" => "已终止",
-        _ => "",
-    }
+    serde_json::from_value::<xiaobao_domain::sla::SlaStatus>(serde_json::Value::String(
+        status.into(),
+    ))
+    .map(|s| s.label_zh())
+    .unwrap_or("")
 }
 
 /// Days from `today` to `due` for complaints still awaiting a decision.
@@ -242,6 +239,8 @@ pub struct ComplaintListItem {
     pub sla_status: String,
     pub sla_status_name: String,
     pub tags: Vec<String>,
+    /// The beginning of the content (personal data masked).
+    pub excerpt: String,
 }
 
 impl ComplaintListItem {
@@ -276,6 +275,7 @@ impl ComplaintListItem {
             sla_status_name: sla_name(&sla).to_string(),
             sla_status: sla,
             tags: list(&s.tags),
+            excerpt: s.excerpt.clone(),
         }
     }
 }

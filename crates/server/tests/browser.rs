@@ -228,3 +228,163 @@ async fn sqlite_browser_login_reaches_home_screen() {
     assert_eq!(client.current_url().await.unwrap().path(), "/login");
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_browser_files_a_complaint_and_finds_it_in_the_list() {
+    let (base, passwords, _db) = server().await;
+    let (client, _driver, _profile) = browser().await;
+    client.goto(&format!("{base}/login")).await.unwrap();
+    client
+        .find(Locator::Css("input[name=username]"))
+        .await
+        .unwrap()
+        .send_keys("handler_hz")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(&passwords["handler_hz"])
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Id("current-user"))
+        .await
+        .unwrap();
+
+    client
+        .find(Locator::LinkText("投诉管理"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::LinkText("登记投诉"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let form = client
+        .wait()
+        .for_element(Locator::Id("intake-form"))
+        .await
+        .unwrap();
+    for (name, label) in [
+        ("channel", "移动客户端"),
+        ("business_category", "银行卡"),
+        ("reason", "金融机构服务设施、设备、业务系统"),
+        ("org", "杭州滨江支行"),
+    ] {
+        let select = form
+            .find(Locator::Css(&format!("select[name={name}]")))
+            .await
+            .unwrap();
+        let option = select
+            .find(Locator::XPath(&format!(
+                "./option[contains(normalize-space(.), '{label}')]"
+            )))
+            .await
+            .unwrap();
+        option.click().await.unwrap();
+    }
+    form.find(Locator::Css("textarea[name=content]"))
+        .await
+        .unwrap()
+        .send_keys("手机银行升级后人脸识别一直失败，无法转账，客服电话打不通，要求尽快修复。")
+        .await
+        .unwrap();
+    form.find(Locator::Css("input[name=name]"))
+        .await
+        .unwrap()
+        .send_keys("赵小明")
+        .await
+        .unwrap();
+    form.find(Locator::Css("input[name=phone]"))
+        .await
+        .unwrap()
+        .send_keys("13700001234")
+        .await
+        .unwrap();
+    form.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    let title = client
+        .wait()
+        .for_element(Locator::Id("complaint-title"))
+        .await
+        .unwrap();
+    assert!(title.text().await.unwrap().contains("人脸识别"));
+    let status = client
+        .find(Locator::Id("complaint-status"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(status, "已登记");
+    let page = client.source().await.unwrap();
+    assert!(page.contains("137****1234"), "the phone is shown masked");
+    assert!(
+        !page.contains("13700001234"),
+        "the full phone never reaches the page"
+    );
+    screenshot(&client, "complaint_detail").await;
+
+    client
+        .find(Locator::LinkText("投诉管理"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let search = client
+        .wait()
+        .for_element(Locator::Css("input[name=q]"))
+        .await
+        .unwrap();
+    search.send_keys("人脸识别").await.unwrap();
+    client
+        .find(Locator::Css("#complaint-filters button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let list = client
+        .wait()
+        .for_element(Locator::Id("complaint-list"))
+        .await
+        .unwrap();
+    let text = list.text().await.unwrap();
+    assert!(
+        text.contains("人脸识别"),
+        "the new complaint is in the search results: {text}"
+    );
+    assert!(text.contains("杭州滨江支行"));
+    let total = client
+        .find(Locator::Id("complaint-total"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(total, "1");
+    screenshot(&client, "complaint_list").await;
+    client.close().await.unwrap();
+}

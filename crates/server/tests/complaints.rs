@@ -16,6 +16,7 @@ xiaobao_testkit::backend_tests!(
     intake_form_list_and_detail_pages,
     import_is_all_or_nothing_and_idempotent,
     export_round_trips_masked,
+    bulk_assignment_and_search_highlights,
 );
 
 fn complaint_json(org: &str) -> String {
@@ -582,4 +583,77 @@ async fn export_round_trips_masked(store: Store) {
     let all = format!("{rows:?}");
     assert!(all.contains("138****5678"));
     assert!(!all.contains("13812345678"), "exports are masked");
+}
+
+async fn bulk_assignment_and_search_highlights(store: Store) {
+    let passwords = demo(&store).await;
+    store
+        .create_user(&xiaobao_store::accounts::NewUser {
+            username: "hz01.handler",
+            display_name: "钱多多",
+            role: xiaobao_domain::role::Role::Handler,
+            org_code: "HZ01",
+            password: "long enough pw",
+            must_change_password: false,
+        })
+        .await
+        .unwrap();
+    let token = store.create_token("handler_hz", "t").await.unwrap();
+    let mut c = Client::new(store);
+    let mut ids = Vec::new();
+    for org in ["HZ01", "HZ01"] {
+        let mut body: serde_json::Value = serde_json::from_str(&complaint_json(org)).unwrap();
+        body["external_id"] = serde_json::Value::Null;
+        let r = c
+            .post_json_with_token("/api/v1/complaints", &token, &body.to_string())
+            .await;
+        ids.push(r.json()["id"].as_str().unwrap().to_string());
+    }
+    let mut browser = c.fresh();
+    let csrf = browser.login("handler_hz", &passwords["handler_hz"]).await;
+    let list = browser.get("/complaints?q=年费").await;
+    assert!(
+        list.body.contains("<mark>年费</mark>"),
+        "search words are highlighted"
+    );
+    // Intake assigned them to the sub-branch's own handler; hand both to the branch handler.
+    for id in &ids {
+        let got = c
+            .get_with_token(&format!("/api/v1/complaints/{id}"), &token)
+            .await
+            .json();
+        assert_eq!(got["assignee"], "hz01.handler");
+    }
+    let mut form: Vec<(&str, &str)> =
+        vec![("_csrf", &csrf), ("assignee", "handler_hz"), ("back", "")];
+    for id in &ids {
+        form.push(("ids", id));
+    }
+    let r = browser.post_form("/complaints/bulk-assign", &form).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        r.location
+            .as_deref()
+            .unwrap()
+            .contains("assigned=2&failed=0"),
+        "{:?}",
+        r.location
+    );
+    for id in &ids {
+        let got = c
+            .get_with_token(&format!("/api/v1/complaints/{id}"), &token)
+            .await
+            .json();
+        assert_eq!(got["assignee"], "handler_hz");
+    }
+    // The same again: already assigned to that person, so nothing changes.
+    let r = browser.post_form("/complaints/bulk-assign", &form).await;
+    assert!(
+        r.location
+            .as_deref()
+            .unwrap()
+            .contains("assigned=0&failed=2")
+    );
+    let page = browser.get(r.location.as_deref().unwrap()).await;
+    assert!(page.body.contains("未能分派"));
 }

@@ -3,19 +3,19 @@
 //! complaint is about (回避, 令2020年第3号 Art. 17). The rules are data
 //! (`data/assignment/rules.json`).
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use xiaobao_domain::taxonomy::{Classification, Dimension, Taxonomy};
 use xiaobao_store::{Store, StoreError};
 
 /// How a handler is chosen inside the responsible organisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Strategy {
     LeastOpen,
     RoundRobin,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Conditions {
     #[serde(default)]
@@ -28,7 +28,7 @@ pub struct Conditions {
     pub product_contains: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RoutingRule {
     pub when: Conditions,
@@ -37,7 +37,7 @@ pub struct RoutingRule {
     pub why: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AssignmentRules {
     #[serde(default)]

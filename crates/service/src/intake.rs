@@ -121,9 +121,9 @@ impl Assigner {
         excluded: &[String],
     ) -> Result<Option<String>, StoreError> {
         use crate::assignment::Strategy;
-        if services.rules.strategy == Strategy::RoundRobin {
+        if services.rules().strategy == Strategy::RoundRobin {
             return services
-                .rules
+                .rules()
                 .pick_handler(&services.store, org, excluded)
                 .await;
         }
@@ -158,7 +158,7 @@ impl Services {
         assigner: &mut Assigner,
     ) -> Result<NewComplaint, IntakeError> {
         let mut errors = Vec::new();
-        let valid = match input.validate(&self.taxonomy, now) {
+        let valid = match input.validate(&self.taxonomy(), now) {
             Ok(v) => Some(v),
             Err(e) => {
                 errors.extend(e);
@@ -200,9 +200,8 @@ impl Services {
         };
         // Responsible organisation: a routing rule, else the one given, else the
         // registering user's own.
-        let routed = self
-            .rules
-            .route(&self.taxonomy, &v.classification, v.product.as_deref());
+        let rules = self.rules();
+        let routed = rules.route(&self.taxonomy(), &v.classification, v.product.as_deref());
         let org_code = routed
             .map(|r| r.org.clone())
             .or_else(|| v.org.clone())
@@ -243,7 +242,7 @@ impl Services {
             .join(" ");
         let assignee = assigner.pick(self, &org_code, &v.subject_staff).await?;
         let regime = self
-            .taxonomy
+            .taxonomy()
             .sla_regime_for_source(&v.classification.source)
             .map_err(|e| {
                 IntakeError::Invalid(vec![FieldError {
@@ -308,7 +307,7 @@ impl Services {
         let new = self.prepare(actor, input, now, &mut assigner).await?;
         Ok(self
             .store
-            .create_complaint(actor, &new, &self.policy, now)
+            .create_complaint(actor, &new, &self.policy(), now)
             .await?)
     }
 
@@ -380,7 +379,7 @@ impl Services {
         // failure; the whole file is one transaction.
         let ids = self
             .store
-            .create_complaints(actor, &batch, &self.policy, now)
+            .create_complaints(actor, &batch, &self.policy(), now)
             .await?;
         report.created = ids.len();
         Ok(report)

@@ -6,11 +6,13 @@
 //! go through the same path and the same checks.
 
 pub mod assignment;
+pub mod config;
 pub mod intake;
 pub mod reveal;
+pub mod similar;
 pub mod transfer;
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use xiaobao_domain::sla::SlaPolicy;
 use xiaobao_domain::taxonomy::Taxonomy;
@@ -22,14 +24,50 @@ pub use intake::{ImportReport, IntakeError, RowError};
 pub use reveal::RevealError;
 pub use transfer::TransferError;
 
+/// A configuration value that can be replaced while the server runs: readers
+/// take the current version; a replacement never disturbs a reader that
+/// already holds the old one.
+pub struct Live<T>(Arc<RwLock<Arc<T>>>);
+
+impl<T> Clone for Live<T> {
+    fn clone(&self) -> Self {
+        Live(Arc::clone(&self.0))
+    }
+}
+
+impl<T> Live<T> {
+    pub fn new(value: T) -> Live<T> {
+        Live(Arc::new(RwLock::new(Arc::new(value))))
+    }
+
+    /// The current value.
+    pub fn get(&self) -> Arc<T> {
+        match self.0.read() {
+            Ok(guard) => Arc::clone(&guard),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Replaces the value for every later reader.
+    pub fn set(&self, value: T) {
+        let value = Arc::new(value);
+        match self.0.write() {
+            Ok(mut guard) => *guard = value,
+            Err(poisoned) => *poisoned.into_inner() = value,
+        }
+    }
+}
+
 /// The configured services of one process. Cheap to clone.
 #[derive(Clone)]
 pub struct Services {
     pub store: Store,
-    pub taxonomy: Arc<Taxonomy>,
-    pub policy: Arc<SlaPolicy>,
+    taxonomy: Live<Taxonomy>,
+    policy: Live<SlaPolicy>,
     pub pii: Arc<Pii>,
-    pub rules: Arc<AssignmentRules>,
+    rules: Live<AssignmentRules>,
+    /// Version of the stored configuration edits this instance last applied.
+    config_version: Arc<std::sync::Mutex<Option<String>>>,
     /// Handler loads cached across bulk preparations (demo, historical imports).
     assigner: Arc<tokio::sync::Mutex<intake::Assigner>>,
 }
@@ -53,11 +91,29 @@ impl Services {
         let rules = AssignmentRules::embedded().map_err(|e| ConfigError::Rules(e.to_string()))?;
         Ok(Services {
             store,
-            taxonomy: Arc::new(taxonomy.clone()),
-            policy: Arc::new(policy.clone()),
+            taxonomy: Live::new(taxonomy.clone()),
+            policy: Live::new(policy.clone()),
             pii: Arc::new(pii),
-            rules: Arc::new(rules),
+            rules: Live::new(rules),
             assigner: Arc::new(tokio::sync::Mutex::new(intake::Assigner::default())),
+            config_version: Arc::new(std::sync::Mutex::new(None)),
         })
+    }
+}
+
+impl Services {
+    /// The complaint taxonomy in force (JR/T 0169 and local lists).
+    pub fn taxonomy(&self) -> Arc<Taxonomy> {
+        self.taxonomy.get()
+    }
+
+    /// The SLA policy in force.
+    pub fn policy(&self) -> Arc<SlaPolicy> {
+        self.policy.get()
+    }
+
+    /// The routing and assignment rules in force.
+    pub fn rules(&self) -> Arc<AssignmentRules> {
+        self.rules.get()
     }
 }

@@ -77,7 +77,7 @@ impl Services {
             |e: xiaobao_ingest::complaints::ExportError| TransferError::Export(e.to_string());
         let mut writer = ComplaintExportWriter::new(columns).map_err(export_err)?;
         let today = china_date(Utc::now());
-        let at_risk = i64::from(self.policy.at_risk_threshold_days);
+        let at_risk = i64::from(self.policy().at_risk_threshold_days);
         let mut after: Option<(String, String)> = None;
         loop {
             let chunk = self
@@ -111,7 +111,7 @@ impl Services {
     fn export_cells<'a>(&self, r: &'a ComplaintRow) -> Vec<Cell<'a>> {
         let name = |dim: Dimension, code: &str| -> Cell<'a> {
             Cell::from(
-                self.taxonomy
+                self.taxonomy()
                     .lookup(dim, code)
                     .map(|e| e.name.clone())
                     .unwrap_or_else(|| code.to_string()),
@@ -180,25 +180,17 @@ const EXPORT_HEADERS: [(&str, f64); 19] = [
 ];
 
 fn state_label(state: &str) -> &'static str {
-    match state {
-        "registered" => "登记",
-        "accepted" => "已受理",
-        "rejected" => "不予受理",
-        "in_progress" => "处理中",
-        "decision_notified" => "已告知处理决定",
-        "closed" => "办结",
-        "under_review" => "核查中",
-        "withdrawn" => "已撤回",
-        _ => "",
-    }
+    serde_json::from_value::<xiaobao_domain::complaint::ComplaintState>(serde_json::Value::String(
+        state.into(),
+    ))
+    .map(|s| s.label_zh())
+    .unwrap_or("")
 }
 
 fn satisfaction_label(s: &str) -> &'static str {
-    match s {
-        "satisfied" => "满意",
-        "basically_satisfied" => "基本满意",
-        "dissatisfied" => "不满意",
-        "not_rated" => "未评价",
-        _ => "",
-    }
+    serde_json::from_value::<xiaobao_domain::complaint::Satisfaction>(serde_json::Value::String(
+        s.into(),
+    ))
+    .map(|s| s.label_zh())
+    .unwrap_or("")
 }

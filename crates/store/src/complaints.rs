@@ -158,6 +158,8 @@ pub struct ComplaintSummary {
     pub due_on: Option<String>,
     pub sla_status: String,
     pub tags: String,
+    /// The beginning of the masked content, for snippets in result lists.
+    pub excerpt: String,
 }
 
 /// One event of a complaint's history.
@@ -250,7 +252,7 @@ const ROW_COLUMNS: &str = "c.id, c.number, c.external_id, c.received_at, c.recei
 
 const SUMMARY_COLUMNS: &str = "c.id, c.number, c.received_on, c.source, c.channel, c.business_category, c.reason,
     c.vulnerable_flags, c.title, c.name_masked, c.org_code, o.name AS org_name, c.assignee, c.state, c.due_on,
-    c.sla_status, c.tags";
+    c.sla_status, c.tags, substr(c.content, 1, 400) AS excerpt";
 
 /// Derived columns written with the facts.
 struct Derived {
@@ -1101,5 +1103,135 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
+    }
+}
+
+impl Store {
+    /// Open complaints in the actor's scope that may repeat a new one: from
+    /// the same complainant (equal blind index of phone or ID number), or
+    /// about the same event (sharing any of `terms`, received since `since`).
+    /// Newest first, at most `limit`.
+    pub async fn similar_open_complaints(
+        &self,
+        actor: &Actor,
+        phone_bidx: Option<&str>,
+        id_number_bidx: Option<&str>,
+        terms: &[String],
+        since: NaiveDate,
+        limit: i64,
+    ) -> Result<Vec<ComplaintSummary>, StoreError> {
+        let mut q = Sql::new(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM complaints c JOIN orgs o ON o.code = c.org_code WHERE o.path LIKE "
+        ));
+        let s = q.text(like_prefix(actor.scope().prefix()));
+        q.push(&format!(
+            "{s} ESCAPE '\\' AND c.state IN ('registered', 'accepted', 'in_progress', 'decision_notified', 'under_review') AND ("
+        ));
+        let mut any = false;
+        for (column, value) in [
+            ("c.phone_bidx", phone_bidx),
+            ("c.id_number_bidx", id_number_bidx),
+        ] {
+            if let Some(v) = value {
+                let p = q.text(v);
+                q.push(&format!("{}{column} = {p}", if any { " OR " } else { "" }));
+                any = true;
+            }
+        }
+        let clean: Vec<String> = terms
+            .iter()
+            .map(|t| {
+                t.chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .collect::<String>()
+            })
+            .filter(|t| !t.is_empty())
+            .collect();
+        if !clean.is_empty() {
+            let d = q.text(since.to_string());
+            let (sub, query) = match self.backend() {
+                Backend::Sqlite => (
+                    "SELECT complaint_id FROM complaint_fts WHERE complaint_fts MATCH ",
+                    clean
+                        .iter()
+                        .map(|t| format!("\"{t}\""))
+                        .collect::<Vec<_>>()
+                        .join(" OR "),
+                ),
+                Backend::Postgres => (
+                    "SELECT complaint_id FROM complaint_search WHERE tsv @@ to_tsquery('simple', ",
+                    clean
+                        .iter()
+                        .map(|t| format!("'{t}'"))
+                        .collect::<Vec<_>>()
+                        .join(" | "),
+                ),
+            };
+            let p = q.text(query);
+            let close = if self.backend() == Backend::Postgres {
+                ")"
+            } else {
+                ""
+            };
+            q.push(&format!(
+                "{}(c.received_on >= {d} AND c.id IN ({sub}{p}{close}))",
+                if any { " OR " } else { "" }
+            ));
+            any = true;
+        }
+        if !any {
+            return Ok(Vec::new());
+        }
+        let l = q.int(limit);
+        q.push(&format!(") ORDER BY c.received_at DESC LIMIT {l}"));
+        Ok(q.query_as::<ComplaintSummary>()
+            .fetch_all(&self.pool)
+            .await?)
+    }
+}
+
+impl Store {
+    /// Recomputes the stored deadline columns of complaints still awaiting a
+    /// decision whose clock is paused: a running pause moves the due date day
+    /// by day, and lists and counts must see today's value. Returns how many
+    /// rows changed.
+    pub async fn refresh_paused_deadlines(
+        &self,
+        policy: &SlaPolicy,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let today = china_date(now);
+        let rows: Vec<(String, String, Option<String>, i64)> = sqlx::query_as(
+            "SELECT id, facts, due_on, version FROM complaints
+             WHERE state IN ('registered', 'accepted', 'in_progress', 'under_review')
+               AND facts LIKE '%\"end\":null%'",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut changed = 0;
+        for (id, facts, due_on, version) in rows {
+            let Ok(facts) = serde_json::from_str::<ComplaintFacts>(&facts) else {
+                continue;
+            };
+            if facts.sla.open_pause().is_none() {
+                continue;
+            }
+            let d = derive(&facts, policy, today);
+            if d.due_on == due_on {
+                continue;
+            }
+            let done = sqlx::query(
+                "UPDATE complaints SET due_on = $1, legal_due_on = $2, sla_status = $3 WHERE id = $4 AND version = $5",
+            )
+            .bind(d.due_on)
+            .bind(d.legal_due_on)
+            .bind(d.sla_status)
+            .bind(&id)
+            .bind(version)
+            .execute(&self.pool)
+            .await?;
+            changed += done.rows_affected();
+        }
+        Ok(changed)
     }
 }

@@ -621,3 +621,58 @@ async fn deadlines_are_counted(store: Store) {
         .unwrap();
     assert_eq!(page.total, 1);
 }
+
+mod paused {
+    use super::*;
+
+    async fn paused_deadlines_move_daily(store: Store) {
+        let (_officer, hz, _nb) = setup(&store).await;
+        let day1 = at("2026-11-03T10:00:00+08:00");
+        let c = store
+            .create_complaint(
+                &hz,
+                &complaint("HZ01", "2026-11-02T09:00:00+08:00", "年费", "年费"),
+                policy(),
+                day1,
+            )
+            .await
+            .unwrap();
+        let c = store
+            .apply_complaint_action(&hz, &c.id, &Action::Accept, policy(), day1)
+            .await
+            .unwrap();
+        let pause = Action::Pause {
+            reason: xiaobao_domain::sla::PauseReason::Mediation,
+            note: "申请调解".into(),
+            started_on: None,
+        };
+        let c = store
+            .apply_complaint_action(&hz, &c.id, &pause, policy(), day1)
+            .await
+            .unwrap();
+        let due_then = c.due_on.clone().unwrap();
+        // Ten days later, nothing else happened: the stored due date is stale
+        // until the refresh runs, then it has moved.
+        let later = at("2026-11-13T10:00:00+08:00");
+        let n = store
+            .refresh_paused_deadlines(policy(), later)
+            .await
+            .unwrap();
+        assert_eq!(n, 1);
+        let c = store.get_complaint(&hz, &c.id).await.unwrap();
+        assert!(
+            c.due_on.unwrap() > due_then,
+            "a running pause moves the due date"
+        );
+        assert_eq!(
+            store
+                .refresh_paused_deadlines(policy(), later)
+                .await
+                .unwrap(),
+            0,
+            "idempotent"
+        );
+    }
+
+    xiaobao_testkit::backend_tests!(paused_deadlines_move_daily);
+}

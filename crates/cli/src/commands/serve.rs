@@ -26,25 +26,7 @@ pub fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
         let services = settings.open_services().await?;
         let store = services.store.clone();
         if args.demo {
-            match xiaobao_demo::seed(&store).await? {
-                Some(accounts) => {
-                    println!("演示数据已创建 demo bank created. 演示账户（密码仅显示这一次）demo accounts (passwords shown once):");
-                    for a in accounts {
-                        println!(
-                            "  {:<12} {:<10} {:<6} 机构 {:<6} 密码 {}",
-                            a.username,
-                            a.role.display_name(),
-                            a.display_name,
-                            a.org,
-                            a.password
-                        );
-                    }
-                }
-                None => println!(
-                    "数据库中已有数据，未重新创建演示数据；忘记密码可运行 `xiaobao user passwd NAME`。\n\
-                     The database already has data; demo not re-created. Reset a password with `xiaobao user passwd NAME`."
-                ),
-            }
+            let _ = xiaobao_demo::seed(&store).await?;
         } else {
             bootstrap_admin(&store).await?;
         }

@@ -36,7 +36,7 @@ pub fn router() -> Router<AppState> {
 
 /// Days before the due date from which a complaint counts as at risk.
 pub fn at_risk_days(state: &AppState) -> i64 {
-    i64::from(state.services.policy.at_risk_threshold_days)
+    i64::from(state.services.policy().at_risk_threshold_days)
 }
 
 pub fn intake_error(err: IntakeError) -> ApiError {
@@ -73,7 +73,7 @@ pub async fn create_complaint(
         StatusCode::CREATED,
         ApiJson(ComplaintOut::new(
             &row,
-            &state.services.taxonomy,
+            &state.services.taxonomy(),
             china_date(now),
             at_risk_days(&state),
         )),
@@ -240,7 +240,7 @@ pub async fn list_complaints(
     ApiUser(auth): ApiUser,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<ApiJson<ComplaintPage>, ApiError> {
-    let filter = filter_from_query(&q, &state.services.taxonomy)?;
+    let filter = filter_from_query(&q, &state.services.taxonomy())?;
     let today = china_date(Utc::now());
     let page = state
         .store
@@ -251,7 +251,7 @@ pub async fn list_complaints(
             .items
             .iter()
             .map(|s| {
-                ComplaintListItem::new(s, &state.services.taxonomy, today, at_risk_days(&state))
+                ComplaintListItem::new(s, &state.services.taxonomy(), today, at_risk_days(&state))
             })
             .collect(),
         total: page.total,
@@ -270,7 +270,7 @@ pub async fn get_complaint(
     let row = state.store.get_complaint(&auth.actor, &id).await?;
     Ok(ApiJson(ComplaintOut::new(
         &row,
-        &state.services.taxonomy,
+        &state.services.taxonomy(),
         china_date(Utc::now()),
         at_risk_days(&state),
     )))
@@ -374,12 +374,12 @@ pub async fn complaint_action(
     let now = Utc::now();
     let row = state
         .store
-        .apply_complaint_action(&auth.actor, &id, &action, &state.services.policy, now)
+        .apply_complaint_action(&auth.actor, &id, &action, &state.services.policy(), now)
         .await
         .map_err(action_error)?;
     Ok(ApiJson(ComplaintOut::new(
         &row,
-        &state.services.taxonomy,
+        &state.services.taxonomy(),
         china_date(now),
         at_risk_days(&state),
     )))

@@ -103,7 +103,7 @@ pub async fn template(
 }
 
 pub fn template_response(state: &AppState) -> Result<Response, ApiError> {
-    let allowed = xiaobao_ingest::complaints::taxonomy_allowed_values(&state.services.taxonomy);
+    let allowed = xiaobao_ingest::complaints::taxonomy_allowed_values(&state.services.taxonomy());
     let bytes = xiaobao_ingest::complaints::template_xlsx(&allowed).map_err(|e| {
         tracing::error!(error = %e, "template failed");
         ApiError::internal()
@@ -150,7 +150,7 @@ pub async fn export_response(
     actor: &Actor,
     q: &ListQuery,
 ) -> Result<Response, ApiError> {
-    let filter = filter_from_query(q, &state.services.taxonomy)?;
+    let filter = filter_from_query(q, &state.services.taxonomy())?;
     let file = tempfile::tempfile().map_err(|e| {
         tracing::error!(error = %e, "cannot create export file");
         ApiError::internal()

@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/complaints", get(list_page))
         .route("/complaints/new", get(new_page).post(create))
         .route("/complaints/import", get(import_page).post(import_upload))
+        .route("/complaints/bulk-assign", post(bulk_assign))
         .route("/complaints/template.xlsx", get(template_download))
         .route("/complaints/export.xlsx", get(export_download))
         .route("/complaints/{id}", get(detail_page))
@@ -43,16 +44,20 @@ fn names(taxonomy: &Taxonomy, dim: Dimension) -> Vec<String> {
         .collect()
 }
 
-const STATE_OPTIONS: [(&str, &str); 8] = [
-    ("registered", "登记"),
-    ("accepted", "已受理"),
-    ("in_progress", "处理中"),
-    ("decision_notified", "已告知处理决定"),
-    ("closed", "办结"),
-    ("under_review", "核查中"),
-    ("rejected", "不予受理"),
-    ("withdrawn", "已撤回"),
-];
+/// (contract name, Chinese label) of every state, for the status filter.
+fn state_options() -> Vec<(String, &'static str)> {
+    xiaobao_domain::complaint::ComplaintState::ALL
+        .iter()
+        .map(|s| (action_or_state_name(s), s.label_zh()))
+        .collect()
+}
+
+fn action_or_state_name<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
 
 /// The list filters as the form shows them back.
 #[derive(Default)]
@@ -70,17 +75,46 @@ struct FormFilter {
     to: String,
 }
 
+/// A list line with its search snippet (HTML, escaped, matches in `<mark>`).
+struct ListRow {
+    c: ComplaintListItem,
+    snippet: String,
+}
+
+/// Escapes `text` and marks every occurrence of the search words, around the
+/// first match: what a reviewer scanning results needs to see.
+fn snippet(text: &str, words: &[String]) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let first = words
+        .iter()
+        .filter_map(|w| text.find(w.as_str()).map(|b| text[..b].chars().count()))
+        .min();
+    let (start, end) = match first {
+        Some(pos) => (pos.saturating_sub(30), (pos + 90).min(chars.len())),
+        None => (0, chars.len().min(90)),
+    };
+    let window: String = chars[start..end].iter().collect();
+    let mut html = askama_escape(&window);
+    for w in words.iter().filter(|w| !w.is_empty()) {
+        let escaped = askama_escape(w);
+        html = html.replace(&escaped, &format!("<mark>{escaped}</mark>"));
+    }
+    let prefix = if start > 0 { "…" } else { "" };
+    let suffix = if end < chars.len() { "…" } else { "" };
+    format!("{prefix}{html}{suffix}")
+}
+
 #[derive(Template)]
 #[template(path = "complaints.html")]
 struct ListPage {
     chrome: Chrome,
     f: FormFilter,
-    items: Vec<ComplaintListItem>,
+    items: Vec<ListRow>,
     total: i64,
     page: u32,
     pages: u32,
     query: String,
-    states: Vec<(&'static str, &'static str)>,
+    states: Vec<(String, &'static str)>,
     orgs: Vec<(String, String)>,
     categories: Vec<String>,
     reasons: Vec<String>,
@@ -88,6 +122,7 @@ struct ListPage {
     sources: Vec<String>,
     flags: Vec<String>,
     can_register: bool,
+    handlers: Vec<(String, String)>,
     error: Option<String>,
 }
 
@@ -105,13 +140,20 @@ async fn org_options(state: &AppState, scope: &Scope) -> Vec<(String, String)> {
         .collect()
 }
 
+#[derive(serde::Deserialize, Default)]
+struct BulkOutcome {
+    assigned: Option<usize>,
+    failed: Option<usize>,
+}
+
 async fn list_page(
     State(state): State<AppState>,
     PageUser(auth): PageUser,
     Query(q): Query<ListQuery>,
+    Query(bulk): Query<BulkOutcome>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let tax = &state.services.taxonomy;
+    let tax = &state.services.taxonomy();
     let today = china_date(Utc::now());
     let (items, total, error, per_page) = match filter_from_query(&q, tax) {
         Ok(filter) => match state
@@ -122,7 +164,20 @@ async fn list_page(
             Ok(page) => (
                 page.items
                     .iter()
-                    .map(|s| ComplaintListItem::new(s, tax, today, at_risk_days(&state)))
+                    .map(|s| {
+                        let c = ComplaintListItem::new(s, tax, today, at_risk_days(&state));
+                        let words: Vec<String> = filter
+                            .search_tokens
+                            .as_deref()
+                            .unwrap_or("")
+                            .split_whitespace()
+                            .map(str::to_string)
+                            .collect();
+                        ListRow {
+                            snippet: snippet(&c.excerpt, &words),
+                            c,
+                        }
+                    })
                     .collect(),
                 page.total,
                 None,
@@ -135,12 +190,44 @@ async fn list_page(
     let query: String = raw
         .unwrap_or_default()
         .split('&')
-        .filter(|kv| !kv.starts_with("page=") && !kv.is_empty())
+        .filter(|kv| {
+            !kv.is_empty()
+                && !kv.starts_with("page=")
+                && !kv.starts_with("assigned=")
+                && !kv.starts_with("failed=")
+        })
         .collect::<Vec<_>>()
         .join("&");
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
-    let chrome = Chrome::new(&state, &auth, "/complaints").await;
+    let mut chrome = Chrome::new(&state, &auth, "/complaints").await;
+    if let Some(n) = bulk.assigned {
+        chrome.flash = Some(match bulk.failed.unwrap_or(0) {
+            0 => format!("已分派 {n} 件投诉。"),
+            f => format!(
+                "已分派 {n} 件投诉；{f} 件未能分派（状态不允许、已是该处理人或处理人不能办理该机构的投诉）。"
+            ),
+        });
+    }
+    let handlers = if auth.actor.role.can_handle_complaints() {
+        state
+            .store
+            .list_users(&auth.actor)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|u| u.disabled == 0 && matches!(u.role.as_str(), "handler" | "cp_officer"))
+            .map(|u| {
+                (
+                    u.username.clone(),
+                    format!("{}（{}）", u.display_name, u.username),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     render(&ListPage {
+        handlers,
         f: FormFilter {
             q: s(&q.q),
             status: s(&q.status),
@@ -160,7 +247,7 @@ async fn list_page(
         pages: u32::try_from(((total + i64::from(per_page) - 1) / i64::from(per_page)).max(1))
             .unwrap_or(u32::MAX),
         query,
-        states: STATE_OPTIONS.to_vec(),
+        states: state_options(),
         orgs: org_options(&state, &auth.actor.scope()).await,
         categories: names(tax, Dimension::BusinessCategory),
         reasons: names(tax, Dimension::Reason),
@@ -195,6 +282,8 @@ struct IntakeValues {
     card_number: String,
     role: String,
     subject_staff: String,
+    /// The user has seen the similar open complaints and registers anyway.
+    confirm_new: bool,
 }
 
 #[derive(Template)]
@@ -211,6 +300,17 @@ struct NewPage {
     flags: Vec<String>,
     roles: Vec<String>,
     orgs: Vec<(String, String)>,
+    similar: Vec<SimilarRow>,
+}
+
+/// An open complaint the new one may repeat.
+struct SimilarRow {
+    id: String,
+    number: String,
+    title: String,
+    received_on: String,
+    state: String,
+    why: &'static str,
 }
 
 async fn new_form(
@@ -219,7 +319,17 @@ async fn new_form(
     v: IntakeValues,
     errors: Vec<String>,
 ) -> Response {
-    let tax = &state.services.taxonomy;
+    new_form_with(state, auth, v, errors, Vec::new()).await
+}
+
+async fn new_form_with(
+    state: &AppState,
+    auth: &crate::auth::Authenticated,
+    v: IntakeValues,
+    errors: Vec<String>,
+    similar: Vec<SimilarRow>,
+) -> Response {
+    let tax = &state.services.taxonomy();
     let chrome = Chrome::new(state, auth, "/complaints").await;
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -238,6 +348,7 @@ async fn new_form(
         flags: names(tax, Dimension::VulnerableFlag),
         roles: names(tax, Dimension::ComplainantRole),
         orgs: org_options(state, &auth.actor.scope()).await,
+        similar,
     });
     *r.status_mut() = status;
     r
@@ -278,6 +389,7 @@ fn values_from_form(fields: &[(String, String)]) -> IntakeValues {
             "card_number" => v.card_number = val,
             "role" => v.role = val,
             "subject_staff" => v.subject_staff = val,
+            "confirm_new" => v.confirm_new = val == "true",
             _ => {}
         }
     }
@@ -638,7 +750,7 @@ async fn detail(
     };
     let c = ComplaintOut::new(
         &row,
-        &state.services.taxonomy,
+        &state.services.taxonomy(),
         china_date(Utc::now()),
         at_risk_days(state),
     );
@@ -788,7 +900,7 @@ async fn act(
             &auth.actor,
             &id,
             &parsed,
-            &state.services.policy,
+            &state.services.policy(),
             Utc::now(),
         )
         .await
@@ -978,4 +1090,50 @@ async fn export_download(
         Ok(r) => r,
         Err(e) => error_page(e.status, "导出失败", &e.message),
     }
+}
+
+/// Assigns several complaints at once; each goes through the same checks as
+/// a single assignment, and the outcome is counted.
+async fn bulk_assign(
+    State(state): State<AppState>,
+    PageUser(auth): PageUser,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let assignee = fields
+        .iter()
+        .find(|(k, _)| k == "assignee")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let ids: Vec<&String> = fields
+        .iter()
+        .filter(|(k, _)| k == "ids")
+        .map(|(_, v)| v)
+        .collect();
+    let back = fields
+        .iter()
+        .find(|(k, _)| k == "back")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    if assignee.is_empty() || ids.is_empty() {
+        return Redirect::to(&format!("/complaints?{back}&assigned=0&failed=0")).into_response();
+    }
+    let action = xiaobao_domain::complaint::Action::Assign { assignee };
+    let (mut ok, mut failed) = (0usize, 0usize);
+    for id in ids {
+        match state
+            .store
+            .apply_complaint_action(
+                &auth.actor,
+                id,
+                &action,
+                &state.services.policy(),
+                Utc::now(),
+            )
+            .await
+        {
+            Ok(_) => ok += 1,
+            Err(_) => failed += 1,
+        }
+    }
+    Redirect::to(&format!("/complaints?{back}&assigned={ok}&failed={failed}")).into_response()
 }

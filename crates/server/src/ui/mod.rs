@@ -5,6 +5,7 @@
 mod account;
 mod admin;
 mod complaints;
+mod config;
 mod home;
 
 use askama::Template;
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .merge(home::router())
         .merge(admin::router())
         .merge(complaints::router())
+        .merge(config::router())
 }
 
 /// One entry of the side navigation.
@@ -52,6 +54,9 @@ fn nav_for(role: Role, active: &str) -> Vec<NavItem> {
     ];
     if role.can_administer() {
         items.push(("/users", "用户管理"));
+    }
+    if matches!(role, Role::Admin | Role::CpOfficer) {
+        items.push(("/settings/config", "业务配置"));
     }
     if matches!(role, Role::Admin | Role::Auditor) {
         items.push(("/audit", "审计日志"));
