@@ -5,6 +5,9 @@
 //! Seeding happens once, on an empty database; it returns the generated
 //! passwords so the caller can print them a single time.
 
+pub mod complaints;
+pub mod seed;
+
 use xiaobao_domain::org::OrgKind;
 use xiaobao_domain::role::Role;
 use xiaobao_store::accounts::NewUser;

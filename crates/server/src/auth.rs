@@ -171,16 +171,7 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
         };
     }
     // File uploads (multipart) carry the token in the query string.
-    let in_query = request.uri().query().and_then(|q| {
-        serde_urlencoded::from_str::<Vec<(String, String)>>(q)
-            .ok()
-            .and_then(|fields| {
-                fields
-                    .into_iter()
-                    .find(|(k, _)| k == CSRF_FIELD)
-                    .map(|(_, v)| v)
-            })
-    });
+    let in_query = request.uri().query().and_then(|q| csrf_field(q.as_bytes()));
     if let Some(sent) = in_query {
         return if constant_time_eq(&sent, &expected) {
             next.run(request).await
@@ -209,14 +200,7 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
             .into_response();
         }
     };
-    let sent = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-        .ok()
-        .and_then(|fields| {
-            fields
-                .into_iter()
-                .find(|(k, _)| k == CSRF_FIELD)
-                .map(|(_, v)| v)
-        });
+    let sent = csrf_field(&bytes);
     match sent {
         Some(token) if constant_time_eq(&token, &expected) => {
             next.run(Request::from_parts(parts, Body::from(bytes)))
@@ -224,6 +208,15 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
         }
         _ => csrf_rejection("CSRF 令牌无效或缺失，请刷新页面后重试 invalid or missing CSRF token"),
     }
+}
+
+/// The `_csrf` field of a URL-encoded form or query string.
+fn csrf_field(encoded: &[u8]) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(encoded)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == CSRF_FIELD)
+        .map(|(_, v)| v)
 }
 
 fn csrf_rejection(message: &str) -> Response {

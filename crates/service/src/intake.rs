@@ -3,7 +3,7 @@
 //! protection, masking of personal data inside the free text, risk tags and
 //! search tokens all happen here, the same way for every channel.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -84,9 +84,46 @@ fn text_tags(original: &str, masked: &xiaobao_text::Masked) -> Vec<String> {
 #[derive(Default)]
 pub(crate) struct Assigner {
     loads: HashMap<String, Vec<(String, i64)>>,
+    orgs: HashMap<String, Option<xiaobao_store::orgs::Org>>,
+    in_scope: HashMap<String, bool>,
 }
 
 impl Assigner {
+    async fn org(
+        &mut self,
+        services: &Services,
+        code: &str,
+    ) -> Result<Option<xiaobao_store::orgs::Org>, StoreError> {
+        if let Some(o) = self.orgs.get(code) {
+            return Ok(o.clone());
+        }
+        let org = match services.store.org_by_code(code).await {
+            Ok(o) => Some(o),
+            Err(StoreError::NotFound(_)) => None,
+            Err(e) => return Err(e),
+        };
+        self.orgs.insert(code.to_string(), org.clone());
+        Ok(org)
+    }
+
+    /// Whether `code` exists and lies inside the actor's scope.
+    async fn org_in_scope(
+        &mut self,
+        services: &Services,
+        actor: &Actor,
+        code: &str,
+    ) -> Result<bool, StoreError> {
+        if let Some(known) = self.in_scope.get(code) {
+            return Ok(*known);
+        }
+        let ok = self
+            .org(services, code)
+            .await?
+            .is_some_and(|o| actor.scope().contains(&o.path));
+        self.in_scope.insert(code.to_string(), ok);
+        Ok(ok)
+    }
+
     /// A handler of `org`, else of its nearest ancestor below the head
     /// office that has one: outlets often have no complaint handler of their
     /// own, and their branch handles their complaints.
@@ -96,14 +133,18 @@ impl Assigner {
         org: &str,
         excluded: &[String],
     ) -> Result<Option<String>, StoreError> {
-        let mut current = services.store.org_by_code(org).await?;
+        let Some(mut current) = self.org(services, org).await? else {
+            return Ok(None);
+        };
         loop {
             if let Some(user) = self.pick_in(services, &current.code, excluded).await? {
                 return Ok(Some(user));
             }
             match &current.parent_code {
                 Some(parent) => {
-                    let parent = services.store.org_by_code(parent).await?;
+                    let Some(parent) = self.org(services, parent).await? else {
+                        return Ok(None);
+                    };
                     if parent.parent_code.is_none() {
                         return Ok(None);
                     }
@@ -147,16 +188,25 @@ impl Assigner {
     }
 }
 
+/// The part of intake that needs no database: validation, personal-data
+/// protection, masking, tags and search tokens. Pure CPU work, so imports run
+/// it on every core.
+struct Prepared {
+    valid: xiaobao_domain::intake::ValidComplaint,
+    protected: ProtectedComplainant,
+    title: String,
+    content: String,
+    content_enc: Option<String>,
+    tags: Vec<String>,
+    search_tokens: String,
+}
+
 impl Services {
-    /// Validates and prepares one complaint for storage. All problems are
-    /// reported together.
-    async fn prepare(
+    fn prepare_pure(
         &self,
-        actor: &Actor,
         input: &ComplaintInput,
         now: DateTime<Utc>,
-        assigner: &mut Assigner,
-    ) -> Result<NewComplaint, IntakeError> {
+    ) -> Result<Prepared, IntakeError> {
         let mut errors = Vec::new();
         let valid = match input.validate(&self.taxonomy(), now) {
             Ok(v) => Some(v),
@@ -198,26 +248,6 @@ impl Services {
         let Some(v) = valid.filter(|_| errors.is_empty()) else {
             return Err(IntakeError::Invalid(errors));
         };
-        // Responsible organisation: a routing rule, else the one given, else the
-        // registering user's own.
-        let rules = self.rules();
-        let routed = rules.route(&self.taxonomy(), &v.classification, v.product.as_deref());
-        let org_code = routed
-            .map(|r| r.org.clone())
-            .or_else(|| v.org.clone())
-            .unwrap_or_else(|| actor.org_code.clone());
-        if let Err(e) = self.store.get_org(actor, &org_code).await {
-            return Err(match e {
-                StoreError::NotFound(_) => IntakeError::Invalid(vec![FieldError {
-                    field: "org".into(),
-                    message: format!(
-                        "责任机构 {org_code} 不存在或不在您的数据范围内 unknown organisation"
-                    ),
-                    allowed: Vec::new(),
-                }]),
-                other => IntakeError::Store(other),
-            });
-        }
         let masked_content = xiaobao_text::mask(&v.content);
         let content_enc = if masked_content.text != v.content {
             Some(
@@ -236,10 +266,46 @@ impl Services {
                 tags.push(t);
             }
         }
-        let segmenter = Segmenter::shared();
-        let search_tokens = segmenter
+        let search_tokens = Segmenter::shared()
             .search_tokens(&format!("{title} {}", masked_content.text))
             .join(" ");
+        Ok(Prepared {
+            valid: v,
+            protected,
+            title,
+            content: masked_content.text,
+            content_enc,
+            tags,
+            search_tokens,
+        })
+    }
+
+    /// Routing and assignment: the part of intake that reads the database
+    /// (cached per import in `assigner`).
+    async fn finish(
+        &self,
+        actor: &Actor,
+        p: Prepared,
+        assigner: &mut Assigner,
+    ) -> Result<NewComplaint, IntakeError> {
+        let v = p.valid;
+        // Responsible organisation: a routing rule, else the one given, else the
+        // registering user's own.
+        let rules = self.rules();
+        let routed = rules.route(&self.taxonomy(), &v.classification, v.product.as_deref());
+        let org_code = routed
+            .map(|r| r.org.clone())
+            .or_else(|| v.org.clone())
+            .unwrap_or_else(|| actor.org_code.clone());
+        if !assigner.org_in_scope(self, actor, &org_code).await? {
+            return Err(IntakeError::Invalid(vec![FieldError {
+                field: "org".into(),
+                message: format!(
+                    "责任机构 {org_code} 不存在或不在您的数据范围内 unknown organisation"
+                ),
+                allowed: Vec::new(),
+            }]));
+        }
         let assignee = assigner.pick(self, &org_code, &v.subject_staff).await?;
         let regime = self
             .taxonomy()
@@ -256,20 +322,74 @@ impl Services {
             received_at: v.received_at,
             classification: v.classification,
             regime,
-            title,
-            content: masked_content.text,
-            content_enc,
-            complainant: protected,
+            title: p.title,
+            content: p.content,
+            content_enc: p.content_enc,
+            complainant: p.protected,
             product: v.product,
             amount_fen: v.amount_fen,
             subject_staff: v.subject_staff,
-            tags,
+            tags: p.tags,
             org_code,
             assignee,
-            search_tokens,
+            search_tokens: p.search_tokens,
             registered_at: None,
             history: Vec::new(),
         })
+    }
+
+    /// [`Services::prepare_pure`] over many inputs, split across the cores.
+    /// A worker that panicked fails the whole import: no row may go missing.
+    fn prepare_parallel(
+        &self,
+        inputs: &[(usize, ComplaintInput)],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Result<Prepared, IntakeError>>, IntakeError> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8);
+        if threads <= 1 || inputs.len() < 64 {
+            return Ok(inputs
+                .iter()
+                .map(|(_, i)| self.prepare_pure(i, now))
+                .collect());
+        }
+        let chunk = inputs.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = inputs
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|(_, i)| self.prepare_pure(i, now))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            let mut all = Vec::with_capacity(inputs.len());
+            for h in handles {
+                let part = h.join().map_err(|_| {
+                    IntakeError::Store(StoreError::Internal(
+                        "导入处理线程失败 import worker failed".into(),
+                    ))
+                })?;
+                all.extend(part);
+            }
+            Ok(all)
+        })
+    }
+
+    /// Validates and prepares one complaint for storage. All problems are
+    /// reported together.
+    async fn prepare(
+        &self,
+        actor: &Actor,
+        input: &ComplaintInput,
+        now: DateTime<Utc>,
+        assigner: &mut Assigner,
+    ) -> Result<NewComplaint, IntakeError> {
+        let prepared = self.prepare_pure(input, now)?;
+        self.finish(actor, prepared, assigner).await
     }
 
     /// Validates and prepares one complaint without storing it (for callers
@@ -328,43 +448,61 @@ impl Services {
         };
         let mut assigner = Assigner::default();
         let mut seen_external: HashMap<String, usize> = HashMap::new();
-        let mut existing: HashSet<String> = HashSet::new();
-        let mut batch = Vec::with_capacity(rows.len());
+        let mut inputs: Vec<(usize, ComplaintInput)> = Vec::with_capacity(rows.len());
         for (row, parsed) in rows {
-            let input = match parsed {
-                Ok(input) => input,
-                Err(errs) => {
-                    report.errors.extend(errs);
-                    continue;
-                }
-            };
-            if let Some(ext) = input
+            match parsed {
+                Ok(input) => inputs.push((row, input)),
+                Err(errs) => report.errors.extend(errs),
+            }
+        }
+        // Duplicates inside the file, then ids registered before (skipped).
+        let external = |input: &ComplaintInput| {
+            input
                 .external_id
                 .as_deref()
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let mut unique = Vec::with_capacity(inputs.len());
+        for (row, input) in inputs {
+            if let Some(ext) = external(&input)
+                && let Some(first) = seen_external.insert(ext.clone(), row)
             {
-                if let Some(first) = seen_external.insert(ext.to_string(), row) {
-                    report.errors.push(RowError {
-                        row,
-                        column: "external_id".into(),
-                        message: format!(
-                            "外部编号 {ext} 与第 {first} 行重复 duplicate external_id"
-                        ),
-                    });
-                    continue;
-                }
-                if self.store.complaint_id_by_external_id(ext).await?.is_some() {
-                    existing.insert(ext.to_string());
-                    report.skipped_existing += 1;
-                    continue;
-                }
+                report.errors.push(RowError {
+                    row,
+                    column: "external_id".into(),
+                    message: format!("外部编号 {ext} 与第 {first} 行重复 duplicate external_id"),
+                });
+                continue;
             }
-            match self.prepare(actor, &input, now, &mut assigner).await {
+            unique.push((row, input));
+        }
+        let ids: Vec<String> = seen_external.keys().cloned().collect();
+        let existing = self.store.existing_external_ids(&ids).await?;
+        let fresh: Vec<(usize, ComplaintInput)> = unique
+            .into_iter()
+            .filter(|(_, input)| {
+                let skip = external(input).is_some_and(|e| existing.contains(&e));
+                if skip {
+                    report.skipped_existing += 1;
+                }
+                !skip
+            })
+            .collect();
+        // The CPU-heavy part on every core, then routing and assignment in order.
+        let prepared = self.prepare_parallel(&fresh, now)?;
+        let mut batch = Vec::with_capacity(fresh.len());
+        for ((row, _), result) in fresh.iter().zip(prepared) {
+            let outcome = match result {
+                Ok(p) => self.finish(actor, p, &mut assigner).await,
+                Err(e) => Err(e),
+            };
+            match outcome {
                 Ok(new) => batch.push(new),
                 Err(IntakeError::Invalid(errs)) => {
                     report.errors.extend(errs.into_iter().map(|e| RowError {
-                        row,
+                        row: *row,
                         column: e.field,
                         message: e.message,
                     }))

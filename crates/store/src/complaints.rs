@@ -20,7 +20,7 @@ use xiaobao_domain::sla::{SlaPolicy, SlaRegime};
 use xiaobao_domain::taxonomy::Classification;
 
 use crate::orgs::like_prefix;
-use crate::sql::Sql;
+use crate::sql::{Param, Sql};
 use crate::{Backend, Store, StoreError, time};
 
 /// An encrypted personal-data field with its display form.
@@ -391,6 +391,7 @@ impl Store {
             next_seq.insert(*day, last - count + 1);
         }
         let mut ids = Vec::with_capacity(batch.len());
+        let mut staged = Staged::default();
         for new in batch {
             let org = &orgs[&new.org_code];
             let day = day_of(new);
@@ -400,19 +401,22 @@ impl Store {
                 .map_err(|e| {
                     StoreError::Internal(format!("投诉编号已用尽 complaint numbers exhausted: {e}"))
                 })?;
-            let id = self
-                .insert_complaint(&mut tx, actor, new, org, number, policy, today, &now_ts)
-                .await?;
+            let id =
+                self.stage_complaint(&mut staged, actor, new, org, number, policy, today, &now_ts)?;
             ids.push(id);
+            if staged.complaints.len() >= 500 {
+                self.flush_staged(&mut tx, &mut staged).await?;
+            }
         }
+        self.flush_staged(&mut tx, &mut staged).await?;
         tx.commit().await?;
         Ok(ids)
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn insert_complaint(
+    fn stage_complaint(
         &self,
-        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        staged: &mut Staged,
         actor: &Actor,
         new: &NewComplaint,
         org: &crate::orgs::Org,
@@ -449,81 +453,74 @@ impl Store {
         let id = uuid::Uuid::now_v7().to_string();
         let c = &new.classification;
         let p = &new.complainant;
-        let f = |field: &Option<ProtectedField>| field.as_ref().map(|f| f.ciphertext.clone());
-        let m = |field: &Option<ProtectedField>| field.as_ref().map(|f| f.masked.clone());
-        let b = |field: &Option<ProtectedField>| field.as_ref().and_then(|f| f.blind_index.clone());
-        sqlx::query(
-            "INSERT INTO complaints (id, number, external_id, received_at, received_on, source, channel,
-                business_category, business_subcategory, reason, demands, vulnerable_flags, title, content,
-                content_enc, complainant_role, name_enc, name_masked, phone_enc, phone_masked, phone_bidx,
-                id_number_enc, id_number_masked, id_number_bidx, card_number_enc, card_number_masked,
-                card_number_bidx, product, amount_fen, subject_staff, tags, org_code, assignee, state, due_on,
-                legal_due_on, sla_status, sla_breached, facts, created_at, created_by, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-                $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39,
-                $40, $41, $40, 1)",
-        )
-        .bind(&id)
-        .bind(number.to_string())
-        .bind(new.external_id.clone())
-        .bind(time::format_ts(new.received_at))
-        .bind(china_date(new.received_at).to_string())
-        .bind(&c.source)
-        .bind(&c.channel)
-        .bind(&c.business_category)
-        .bind(c.business_subcategory.clone())
-        .bind(&c.reason)
-        .bind(json_list(&c.demands))
-        .bind(json_list(&c.vulnerable_flags))
-        .bind(&new.title)
-        .bind(&new.content)
-        .bind(new.content_enc.clone())
-        .bind(&c.complainant_role)
-        .bind(f(&p.name))
-        .bind(m(&p.name))
-        .bind(f(&p.phone))
-        .bind(m(&p.phone))
-        .bind(b(&p.phone))
-        .bind(f(&p.id_number))
-        .bind(m(&p.id_number))
-        .bind(b(&p.id_number))
-        .bind(f(&p.card_number))
-        .bind(m(&p.card_number))
-        .bind(b(&p.card_number))
-        .bind(new.product.clone())
-        .bind(new.amount_fen.map(|a| i64::try_from(a).unwrap_or(i64::MAX)))
-        .bind(json_list(&new.subject_staff))
-        .bind(json_list(&new.tags))
-        .bind(&org.code)
-        .bind(new.assignee.clone())
-        .bind(&d.state)
-        .bind(d.due_on.clone())
-        .bind(d.legal_due_on.clone())
-        .bind(&d.sla_status)
-        .bind(i64::from(d.sla_breached))
-        .bind(&facts_json)
-        .bind(new.registered_at.map(time::format_ts).unwrap_or_else(|| now_ts.to_string()))
-        .bind(&actor.username)
-        .execute(&mut **tx)
-        .await
-        .map_err(|e| match StoreError::from(e) {
-            StoreError::Conflict(_) => StoreError::Conflict(format!(
-                "外部编号 {} 已登记 external_id already registered",
-                new.external_id.clone().unwrap_or_default()
-            )),
-            other => other,
-        })?;
+        let f = |field: &Option<ProtectedField>| {
+            Param::opt_text(field.as_ref().map(|f| f.ciphertext.clone()))
+        };
+        let m = |field: &Option<ProtectedField>| {
+            Param::opt_text(field.as_ref().map(|f| f.masked.clone()))
+        };
+        let b = |field: &Option<ProtectedField>| {
+            Param::opt_text(field.as_ref().and_then(|f| f.blind_index.clone()))
+        };
+        let registered_ts = new
+            .registered_at
+            .map(time::format_ts)
+            .unwrap_or_else(|| now_ts.to_string());
+        staged.complaints.push(vec![
+            Param::text(&id),
+            Param::text(number.to_string()),
+            Param::opt_text(new.external_id.clone()),
+            Param::text(time::format_ts(new.received_at)),
+            Param::text(china_date(new.received_at).to_string()),
+            Param::text(&c.source),
+            Param::text(&c.channel),
+            Param::text(&c.business_category),
+            Param::opt_text(c.business_subcategory.clone()),
+            Param::text(&c.reason),
+            Param::text(json_list(&c.demands)),
+            Param::text(json_list(&c.vulnerable_flags)),
+            Param::text(&new.title),
+            Param::text(&new.content),
+            Param::opt_text(new.content_enc.clone()),
+            Param::text(&c.complainant_role),
+            f(&p.name),
+            m(&p.name),
+            f(&p.phone),
+            m(&p.phone),
+            b(&p.phone),
+            f(&p.id_number),
+            m(&p.id_number),
+            b(&p.id_number),
+            f(&p.card_number),
+            m(&p.card_number),
+            b(&p.card_number),
+            Param::opt_text(new.product.clone()),
+            Param::opt_int(new.amount_fen.map(|a| i64::try_from(a).unwrap_or(i64::MAX))),
+            Param::text(json_list(&new.subject_staff)),
+            Param::text(json_list(&new.tags)),
+            Param::text(&org.code),
+            Param::opt_text(new.assignee.clone()),
+            Param::text(&d.state),
+            Param::opt_text(d.due_on.clone()),
+            Param::opt_text(d.legal_due_on.clone()),
+            Param::text(&d.sla_status),
+            Param::Int(i64::from(d.sla_breached)),
+            Param::opt_text(d.finished_on.clone()),
+            Param::opt_text(d.outcome.clone()),
+            Param::opt_text(d.satisfaction.clone()),
+            Param::opt_int(d.compensation_fen),
+            Param::text(&facts_json),
+            Param::text(&registered_ts),
+            Param::text(&actor.username),
+            Param::text(&registered_ts),
+            Param::Int(1),
+        ]);
         let payload = serde_json::json!({
             "params": {"received_on": facts.sla.received_on, "org": org.code, "assignee": new.assignee},
             "before": {},
             "after": {"state": "registered"},
         });
-        let registered_ts = new
-            .registered_at
-            .map(time::format_ts)
-            .unwrap_or_else(|| now_ts.to_string());
-        insert_event(
-            tx,
+        staged.event(
             &id,
             1,
             "register",
@@ -533,11 +530,9 @@ impl Store {
             &actor.display_name,
             &registered_ts,
             &payload,
-        )
-        .await?;
+        );
         for (seq, (event, h)) in events.iter().enumerate() {
-            insert_event(
-                tx,
+            staged.event(
                 &id,
                 seq as i64 + 2,
                 &name_of(&event.action),
@@ -547,28 +542,62 @@ impl Store {
                 &h.actor_name,
                 &time::format_ts(h.at),
                 &event.payload,
-            )
-            .await?;
+            );
         }
-        match self.backend() {
-            Backend::Sqlite => {
-                sqlx::query("INSERT INTO complaint_fts (complaint_id, tokens) VALUES ($1, $2)")
-                    .bind(&id)
-                    .bind(&new.search_tokens)
-                    .execute(&mut **tx)
-                    .await?;
-            }
-            Backend::Postgres => {
-                sqlx::query(
-                    "INSERT INTO complaint_search (complaint_id, tsv) VALUES ($1, to_tsvector('simple', $2))",
-                )
-                .bind(&id)
-                .bind(&new.search_tokens)
+        staged.search.push((id.clone(), new.search_tokens.clone()));
+        Ok(id)
+    }
+
+    /// Writes staged rows with multi-row statements inside the transaction.
+    async fn flush_staged(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        staged: &mut Staged,
+    ) -> Result<(), StoreError> {
+        for chunk in staged.complaints.chunks(ROWS_PER_STATEMENT) {
+            Sql::insert_many("complaints", &COMPLAINT_COLUMNS, chunk)
+                .query()
+                .execute(&mut **tx)
+                .await
+                .map_err(|e| match StoreError::from(e) {
+                    StoreError::Conflict(_) => StoreError::Conflict(
+                        "外部编号或投诉编号已登记 a complaint with this external_id is already registered".into(),
+                    ),
+                    other => other,
+                })?;
+        }
+        for chunk in staged.events.chunks(ROWS_PER_STATEMENT) {
+            Sql::insert_many("complaint_events", &EVENT_COLUMNS, chunk)
+                .query()
                 .execute(&mut **tx)
                 .await?;
-            }
         }
-        Ok(id)
+        for chunk in staged.search.chunks(ROWS_PER_STATEMENT) {
+            let mut q = match self.backend() {
+                Backend::Sqlite => {
+                    Sql::new("INSERT INTO complaint_fts (complaint_id, tokens) VALUES ")
+                }
+                Backend::Postgres => {
+                    Sql::new("INSERT INTO complaint_search (complaint_id, tsv) VALUES ")
+                }
+            };
+            for (i, (id, tokens)) in chunk.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                let a = q.text(id.clone());
+                let b = q.text(tokens.clone());
+                match self.backend() {
+                    Backend::Sqlite => q.push(&format!("({a}, {b})")),
+                    Backend::Postgres => q.push(&format!("({a}, to_tsvector('simple', {b}))")),
+                };
+            }
+            q.query().execute(&mut **tx).await?;
+        }
+        staged.complaints.clear();
+        staged.events.clear();
+        staged.search.clear();
+        Ok(())
     }
 
     async fn complaint_by_id(&self, id: &str) -> Result<ComplaintRow, StoreError> {
@@ -1235,3 +1264,128 @@ impl Store {
         Ok(changed)
     }
 }
+
+impl Store {
+    /// Which of `external_ids` are already registered (any scope): one query
+    /// per 500 ids, so checking a 100,000-row import costs 200 queries.
+    pub async fn existing_external_ids(
+        &self,
+        external_ids: &[String],
+    ) -> Result<std::collections::HashSet<String>, StoreError> {
+        let mut found = std::collections::HashSet::new();
+        for chunk in external_ids.chunks(500) {
+            let mut q = Sql::new("SELECT external_id FROM complaints WHERE external_id IN (");
+            let placeholders: Vec<String> = chunk.iter().map(|id| q.text(id.clone())).collect();
+            q.push(&placeholders.join(", ")).push(")");
+            let rows: Vec<(String,)> = q.query_as().fetch_all(&self.pool).await?;
+            found.extend(rows.into_iter().map(|r| r.0));
+        }
+        Ok(found)
+    }
+}
+
+const COMPLAINT_COLUMNS: [&str; 47] = [
+    "id",
+    "number",
+    "external_id",
+    "received_at",
+    "received_on",
+    "source",
+    "channel",
+    "business_category",
+    "business_subcategory",
+    "reason",
+    "demands",
+    "vulnerable_flags",
+    "title",
+    "content",
+    "content_enc",
+    "complainant_role",
+    "name_enc",
+    "name_masked",
+    "phone_enc",
+    "phone_masked",
+    "phone_bidx",
+    "id_number_enc",
+    "id_number_masked",
+    "id_number_bidx",
+    "card_number_enc",
+    "card_number_masked",
+    "card_number_bidx",
+    "product",
+    "amount_fen",
+    "subject_staff",
+    "tags",
+    "org_code",
+    "assignee",
+    "state",
+    "due_on",
+    "legal_due_on",
+    "sla_status",
+    "sla_breached",
+    "finished_on",
+    "outcome",
+    "satisfaction",
+    "compensation_fen",
+    "facts",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "version",
+];
+
+const EVENT_COLUMNS: [&str; 10] = [
+    "id",
+    "complaint_id",
+    "seq",
+    "action",
+    "from_state",
+    "to_state",
+    "actor_id",
+    "actor_name",
+    "at",
+    "payload",
+];
+
+/// Rows prepared for multi-row inserts.
+#[derive(Default)]
+struct Staged {
+    complaints: Vec<Vec<Param>>,
+    events: Vec<Vec<Param>>,
+    search: Vec<(String, String)>,
+}
+
+impl Staged {
+    #[allow(clippy::too_many_arguments)]
+    fn event(
+        &mut self,
+        complaint_id: &str,
+        seq: i64,
+        action: &str,
+        from_state: Option<&str>,
+        to_state: &str,
+        actor_id: &str,
+        actor_name: &str,
+        at: &str,
+        payload: &serde_json::Value,
+    ) {
+        self.events.push(vec![
+            Param::text(uuid::Uuid::now_v7().to_string()),
+            Param::text(complaint_id),
+            Param::Int(seq),
+            Param::text(action),
+            Param::opt_text(from_state.map(str::to_string)),
+            Param::text(to_state),
+            Param::text(actor_id),
+            Param::text(actor_name),
+            Param::text(at),
+            Param::text(payload.to_string()),
+        ]);
+    }
+}
+
+/// Rows per INSERT statement. Measured on SQLite through sqlx: multi-row
+/// statements were slower than single rows (1 row: 8.5 s, 5 rows: 9.8 s,
+/// 100 rows: 15.9 s for 20,000 complaints), so rows go one per statement,
+/// all in one transaction.
+const ROWS_PER_STATEMENT: usize = 1;

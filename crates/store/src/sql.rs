@@ -3,7 +3,7 @@
 //! Values are always bound, never spliced into the text.
 
 use sqlx::any::AnyArguments;
-use sqlx::query::QueryAs;
+use sqlx::query::{Query, QueryAs};
 use sqlx::{Any, AssertSqlSafe, FromRow};
 
 /// A bound value.
@@ -11,6 +11,24 @@ use sqlx::{Any, AssertSqlSafe, FromRow};
 pub(crate) enum Param {
     Text(String),
     Int(i64),
+    /// NULL in a text column.
+    NullText,
+    /// NULL in an integer column (typed, for PostgreSQL).
+    NullInt,
+}
+
+impl Param {
+    pub fn text(v: impl Into<String>) -> Param {
+        Param::Text(v.into())
+    }
+
+    pub fn opt_text(v: Option<String>) -> Param {
+        v.map_or(Param::NullText, Param::Text)
+    }
+
+    pub fn opt_int(v: Option<i64>) -> Param {
+        v.map_or(Param::NullInt, Param::Int)
+    }
 }
 
 #[derive(Debug, Default, Clone)]
@@ -39,10 +57,46 @@ impl Sql {
         format!("${}", self.params.len())
     }
 
+    /// Adds any parameter and returns its placeholder.
+    pub fn param(&mut self, value: Param) -> String {
+        self.params.push(value);
+        format!("${}", self.params.len())
+    }
+
     /// Adds an integer parameter and returns its placeholder.
     pub fn int(&mut self, value: i64) -> String {
         self.params.push(Param::Int(value));
         format!("${}", self.params.len())
+    }
+
+    pub fn query(&self) -> Query<'static, Any, AnyArguments> {
+        let mut q = sqlx::query(AssertSqlSafe(self.text.clone()));
+        for p in &self.params {
+            q = match p {
+                Param::Text(s) => q.bind(s.clone()),
+                Param::Int(i) => q.bind(*i),
+                Param::NullText => q.bind(None::<String>),
+                Param::NullInt => q.bind(None::<i64>),
+            };
+        }
+        q
+    }
+
+    /// `INSERT INTO table (columns) VALUES (…), (…), …` for many rows at once:
+    /// one round trip instead of one per row.
+    pub fn insert_many(table: &str, columns: &[&str], rows: &[Vec<Param>]) -> Sql {
+        let mut q = Sql::new(&format!(
+            "INSERT INTO {table} ({}) VALUES ",
+            columns.join(", ")
+        ));
+        for (i, row) in rows.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            let placeholders: Vec<String> = row.iter().map(|p| q.param(p.clone())).collect();
+            q.push("(").push(&placeholders.join(", ")).push(")");
+        }
+        q
     }
 
     pub fn query_as<T>(&self) -> QueryAs<'static, Any, T, AnyArguments>
@@ -54,6 +108,8 @@ impl Sql {
             q = match p {
                 Param::Text(s) => q.bind(s.clone()),
                 Param::Int(i) => q.bind(*i),
+                Param::NullText => q.bind(None::<String>),
+                Param::NullInt => q.bind(None::<i64>),
             };
         }
         q
@@ -65,6 +121,8 @@ impl Sql {
             q = match p {
                 Param::Text(s) => q.bind(s.clone()),
                 Param::Int(i) => q.bind(*i),
+                Param::NullText => q.bind(None::<String>),
+                Param::NullInt => q.bind(None::<i64>),
             };
         }
         q

@@ -9,6 +9,7 @@ use crate::config::{GlobalArgs, Settings};
 
 pub mod accounts;
 pub mod complaints;
+pub mod demo;
 pub mod kb;
 pub mod scan;
 pub mod serve;
@@ -49,6 +50,9 @@ pub enum Command {
     /// Export data files (`export complaints --output F.xlsx`).
     #[command(subcommand)]
     Export(complaints::ExportCommand),
+    /// The demo bank (`demo init`).
+    #[command(subcommand)]
+    Demo(demo::DemoCommand),
     /// Personal-information keys (`keys rotate`).
     #[command(subcommand)]
     Keys(complaints::KeysCommand),
@@ -94,6 +98,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(cmd) => complaints::import(settings()?, cmd),
         Command::Export(cmd) => complaints::export(settings()?, cmd),
         Command::Keys(cmd) => complaints::keys(settings()?, cmd),
+        Command::Demo(cmd) => demo::run(settings()?, cmd),
         Command::Scan(args) => scan::run(args),
         Command::Kb(cmd) => kb::run(cmd),
         Command::Segment(args) => text_verbs::segment(args),

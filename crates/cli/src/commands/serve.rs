@@ -26,7 +26,7 @@ pub fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
         let services = settings.open_services().await?;
         let store = services.store.clone();
         if args.demo {
-            let _ = xiaobao_demo::seed(&store).await?;
+            super::demo::seed(&services, xiaobao_demo::seed::DEMO_COMPLAINTS).await?;
         } else {
             bootstrap_admin(&store).await?;
         }

@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 use chrono::Utc;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
-use xiaobao_domain::complaint::{Action, ActionError, china_date};
+use xiaobao_domain::complaint::{Action, ActionError, ActionKind, china_date};
 use xiaobao_domain::intake::ComplaintInput;
 use xiaobao_domain::taxonomy::{Dimension, Taxonomy};
 use xiaobao_service::{IntakeError, RevealError};
@@ -310,31 +310,13 @@ pub fn action_error(err: ActionFailure) -> ApiError {
     }
 }
 
-/// Every action name the API knows.
-pub const ACTIONS: [&str; 15] = [
-    "accept",
-    "reject",
-    "start",
-    "transfer",
-    "extend",
-    "pause",
-    "resume",
-    "merge",
-    "notify_decision",
-    "close",
-    "withdraw",
-    "request_review",
-    "decide_review",
-    "reopen",
-    "assign",
-];
-
 /// Builds an [`Action`] from the path's action name and the body's parameters.
 pub fn parse_action(name: &str, body: serde_json::Value) -> Result<Action, ApiError> {
-    if !ACTIONS.contains(&name) {
+    let known: Vec<String> = ActionKind::ALL.iter().map(|a| action_name(*a)).collect();
+    if !known.iter().any(|k| k == name) {
         return Err(
             ApiError::not_found(format!("未知操作 unknown action {name:?}"))
-                .with_details(serde_json::json!({"allowed": ACTIONS})),
+                .with_details(serde_json::json!({ "allowed": known })),
         );
     }
     let mut object = match body {
