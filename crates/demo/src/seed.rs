@@ -214,3 +214,66 @@ pub async fn seed_complaints(
     }
     Ok(stored)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn seeds_complaints_in_every_state(store: xiaobao_store::Store) {
+        let keys = xiaobao_pii::KeyRing::generate().unwrap();
+        let pii = xiaobao_pii::Pii::new(keys, xiaobao_pii::MaskPolicy::default());
+        let services = Services::new(store.clone(), pii).unwrap();
+        crate::seed(&store).await.unwrap().unwrap();
+        let today = xiaobao_domain::complaint::china_date(Utc::now());
+        let n = seed_complaints(&services, 400, today).await.unwrap();
+        assert_eq!(n, 400);
+        let officer = store.actor_by_username("cp_officer").await.unwrap();
+        let mut states = std::collections::BTreeMap::new();
+        let filter = |s: &str| xiaobao_store::complaints::ComplaintFilter {
+            states: vec![s.to_string()],
+            page: 1,
+            per_page: 1,
+            ..Default::default()
+        };
+        for s in [
+            "registered",
+            "accepted",
+            "in_progress",
+            "decision_notified",
+            "closed",
+            "withdrawn",
+        ] {
+            let page = store
+                .list_complaints(&officer, &filter(s), today, 3)
+                .await
+                .unwrap();
+            states.insert(s, page.total);
+        }
+        assert!(
+            states["closed"] > 100,
+            "most year-old complaints are closed: {states:?}"
+        );
+        assert!(
+            states.values().filter(|n| **n > 0).count() >= 4,
+            "several states present: {states:?}"
+        );
+        // Histories are real events, oldest first, starting with registration.
+        let page = store
+            .list_complaints(&officer, &filter("closed"), today, 3)
+            .await
+            .unwrap();
+        let events = store
+            .complaint_events(&officer, &page.items[0].id)
+            .await
+            .unwrap();
+        let actions: Vec<_> = events.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions.first(), Some(&"register"));
+        assert_eq!(actions.last(), Some(&"close"));
+        assert!(
+            events.windows(2).all(|w| w[0].at <= w[1].at),
+            "events in time order"
+        );
+    }
+
+    xiaobao_testkit::backend_tests!(seeds_complaints_in_every_state);
+}
