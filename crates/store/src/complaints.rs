@@ -759,8 +759,8 @@ impl Store {
         .await
         .map_err(StoreError::from)?;
         let ev = &transition.event;
-        insert_event(
-            &mut tx,
+        let mut staged = Staged::default();
+        staged.event(
             &row.id,
             seq,
             &name_of(&ev.action),
@@ -770,8 +770,8 @@ impl Store {
             &actor.display_name,
             &now_ts,
             &ev.payload,
-        )
-        .await?;
+        );
+        self.flush_staged(&mut tx, &mut staged).await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(self.complaint_by_id(&row.id).await?)
     }
@@ -995,38 +995,6 @@ impl SecretColumn {
             SecretColumn::Content => "content_enc",
         }
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn insert_event(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    complaint_id: &str,
-    seq: i64,
-    action: &str,
-    from_state: Option<&str>,
-    to_state: &str,
-    actor_id: &str,
-    actor_name: &str,
-    at: &str,
-    payload: &serde_json::Value,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO complaint_events (id, complaint_id, seq, action, from_state, to_state, actor_id, actor_name, at, payload)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(uuid::Uuid::now_v7().to_string())
-    .bind(complaint_id)
-    .bind(seq)
-    .bind(action)
-    .bind(from_state)
-    .bind(to_state)
-    .bind(actor_id)
-    .bind(actor_name)
-    .bind(at)
-    .bind(payload.to_string())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 impl Store {

@@ -31,6 +31,20 @@ impl Param {
     }
 }
 
+/// Binds every parameter to a sqlx query, query_as or query_scalar.
+macro_rules! bind_all {
+    ($q:ident, $params:expr) => {
+        for p in &$params {
+            $q = match p {
+                Param::Text(s) => $q.bind(s.clone()),
+                Param::Int(i) => $q.bind(*i),
+                Param::NullText => $q.bind(None::<String>),
+                Param::NullInt => $q.bind(None::<i64>),
+            };
+        }
+    };
+}
+
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Sql {
     text: String,
@@ -71,14 +85,7 @@ impl Sql {
 
     pub fn query(&self) -> Query<'static, Any, AnyArguments> {
         let mut q = sqlx::query(AssertSqlSafe(self.text.clone()));
-        for p in &self.params {
-            q = match p {
-                Param::Text(s) => q.bind(s.clone()),
-                Param::Int(i) => q.bind(*i),
-                Param::NullText => q.bind(None::<String>),
-                Param::NullInt => q.bind(None::<i64>),
-            };
-        }
+        bind_all!(q, self.params);
         q
     }
 
@@ -104,27 +111,13 @@ impl Sql {
         T: for<'r> FromRow<'r, sqlx::any::AnyRow>,
     {
         let mut q = sqlx::query_as::<_, T>(AssertSqlSafe(self.text.clone()));
-        for p in &self.params {
-            q = match p {
-                Param::Text(s) => q.bind(s.clone()),
-                Param::Int(i) => q.bind(*i),
-                Param::NullText => q.bind(None::<String>),
-                Param::NullInt => q.bind(None::<i64>),
-            };
-        }
+        bind_all!(q, self.params);
         q
     }
 
     pub fn query_scalar_i64(&self) -> sqlx::query::QueryScalar<'static, Any, i64, AnyArguments> {
         let mut q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(self.text.clone()));
-        for p in &self.params {
-            q = match p {
-                Param::Text(s) => q.bind(s.clone()),
-                Param::Int(i) => q.bind(*i),
-                Param::NullText => q.bind(None::<String>),
-                Param::NullInt => q.bind(None::<i64>),
-            };
-        }
+        bind_all!(q, self.params);
         q
     }
 }
