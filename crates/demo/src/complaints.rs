@@ -7465,21 +7465,4 @@ mod tests {
         write_demo_jsonl(&mut buf, 3, 500, end(), 60).unwrap();
         assert_eq!(String::from_utf8(buf).unwrap(), jsonl);
     }
-
-    /// `cargo test --release -p xiaobao-demo complaints_speed -- --ignored --nocapture`
-    #[test]
-    #[ignore = "timing; run in release mode"]
-    fn complaints_speed() {
-        let started = std::time::Instant::now();
-        let mut bytes = 0usize;
-        let mut n = 0usize;
-        for c in stream(1, 1_000_000, end(), 730) {
-            bytes += c.content.len();
-            n += 1;
-        }
-        let elapsed = started.elapsed();
-        println!("{n} complaints, {bytes} bytes of text in {elapsed:?}");
-        assert_eq!(n, 1_000_000);
-        assert!(elapsed.as_secs() < 60);
-    }
 }
