@@ -538,9 +538,19 @@ async fn import_is_all_or_nothing_and_idempotent(store: Store) {
         2,
         "importing the same file twice is harmless"
     );
+    let listed = c.get_with_token("/api/v1/complaints", &token).await.json();
+    assert_eq!(listed["total"], 2);
+    let mut numbers: Vec<String> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["number"].as_str().unwrap()[..10].to_string())
+        .collect();
+    numbers.sort();
     assert_eq!(
-        c.get_with_token("/api/v1/complaints", &token).await.json()["total"],
-        2
+        numbers,
+        ["TS20261120", "TS20261121"],
+        "imports are numbered by the day received"
     );
 
     let t = c

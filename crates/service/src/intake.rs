@@ -499,7 +499,13 @@ impl Services {
                 Err(e) => Err(e),
             };
             match outcome {
-                Ok(new) => batch.push(new),
+                Ok(mut new) => {
+                    // Imported complaints are numbered by the day they were
+                    // received, so a migration of years of history does not
+                    // exhaust one day's 999,999 numbers.
+                    new.registered_at = Some(new.received_at);
+                    batch.push(new)
+                }
                 Err(IntakeError::Invalid(errs)) => {
                     report.errors.extend(errs.into_iter().map(|e| RowError {
                         row: *row,
