@@ -4,6 +4,7 @@
 pub mod actor;
 pub mod complaint;
 pub mod intake;
+pub mod names;
 pub mod org;
 pub mod role;
 pub mod sla;

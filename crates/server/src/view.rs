@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 use xiaobao_domain::complaint::ActionKind;
+use xiaobao_domain::names::{from_name, to_name};
 use xiaobao_domain::taxonomy::{Dimension, Taxonomy};
 use xiaobao_store::complaints::{ComplaintEventRow, ComplaintRow, ComplaintSummary};
 
@@ -31,20 +32,16 @@ fn list(json: &str) -> Vec<String> {
 
 /// Chinese name of a state's contract name.
 pub fn state_name(state: &str) -> String {
-    serde_json::from_value::<xiaobao_domain::complaint::ComplaintState>(serde_json::Value::String(
-        state.into(),
-    ))
-    .map(|s| s.label_zh().to_string())
-    .unwrap_or_else(|_| state.to_string())
+    from_name::<xiaobao_domain::complaint::ComplaintState>(state)
+        .map(|s| s.label_zh().to_string())
+        .unwrap_or_else(|| state.to_string())
 }
 
 /// Chinese name of a deadline status.
 pub fn sla_name(status: &str) -> &'static str {
-    serde_json::from_value::<xiaobao_domain::sla::SlaStatus>(serde_json::Value::String(
-        status.into(),
-    ))
-    .map(|s| s.label_zh())
-    .unwrap_or("")
+    from_name::<xiaobao_domain::sla::SlaStatus>(status)
+        .map(|s| s.label_zh())
+        .unwrap_or("")
 }
 
 /// Days from `today` to `due` for complaints still awaiting a decision.
@@ -211,10 +208,7 @@ impl ComplaintOut {
 
 /// Contract name of an action kind.
 pub fn action_name(kind: ActionKind) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+    to_name(&kind)
 }
 
 /// One line of a complaint list.
@@ -296,16 +290,15 @@ pub struct EventOut {
 
 impl From<&ComplaintEventRow> for EventOut {
     fn from(e: &ComplaintEventRow) -> EventOut {
-        let action_name =
-            serde_json::from_value::<ActionKind>(serde_json::Value::String(e.action.clone()))
-                .map(|k| k.label_zh().to_string())
-                .unwrap_or_else(|_| {
-                    if e.action == "register" {
-                        "登记".into()
-                    } else {
-                        e.action.clone()
-                    }
-                });
+        let action_name = from_name::<ActionKind>(&e.action)
+            .map(|k| k.label_zh().to_string())
+            .unwrap_or_else(|| {
+                if e.action == "register" {
+                    "登记".into()
+                } else {
+                    e.action.clone()
+                }
+            });
         EventOut {
             seq: e.seq,
             action: e.action.clone(),

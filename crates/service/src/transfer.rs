@@ -7,6 +7,7 @@ use std::io::Write;
 use chrono::{DateTime, NaiveDate, Utc};
 use xiaobao_domain::actor::Actor;
 use xiaobao_domain::complaint::china_date;
+use xiaobao_domain::names::from_name;
 use xiaobao_domain::taxonomy::Dimension;
 use xiaobao_ingest::FileError;
 use xiaobao_ingest::complaints::{
@@ -180,17 +181,13 @@ const EXPORT_HEADERS: [(&str, f64); 19] = [
 ];
 
 fn state_label(state: &str) -> &'static str {
-    serde_json::from_value::<xiaobao_domain::complaint::ComplaintState>(serde_json::Value::String(
-        state.into(),
-    ))
-    .map(|s| s.label_zh())
-    .unwrap_or("")
+    from_name::<xiaobao_domain::complaint::ComplaintState>(state)
+        .map(|s| s.label_zh())
+        .unwrap_or("")
 }
 
 fn satisfaction_label(s: &str) -> &'static str {
-    serde_json::from_value::<xiaobao_domain::complaint::Satisfaction>(serde_json::Value::String(
-        s.into(),
-    ))
-    .map(|s| s.label_zh())
-    .unwrap_or("")
+    from_name::<xiaobao_domain::complaint::Satisfaction>(s)
+        .map(|s| s.label_zh())
+        .unwrap_or("")
 }

@@ -15,6 +15,7 @@ use xiaobao_domain::actor::Actor;
 use xiaobao_domain::complaint::{
     self, Action, ActionError, ComplaintFacts, ComplaintNumber, ComplaintState, china_date,
 };
+use xiaobao_domain::names::to_name;
 use xiaobao_domain::org::OrgKind;
 use xiaobao_domain::sla::{SlaPolicy, SlaRegime};
 use xiaobao_domain::taxonomy::Classification;
@@ -229,13 +230,6 @@ pub enum ActionFailure {
     Store(#[from] StoreError),
 }
 
-fn name_of<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 fn json_list(items: &[String]) -> String {
     serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
 }
@@ -282,14 +276,14 @@ fn derive(facts: &ComplaintFacts, policy: &SlaPolicy, today: NaiveDate) -> Deriv
         (Some(sla.due_date), Some(sla.legal_limit), sla.status)
     };
     Derived {
-        state: name_of(&facts.state),
+        state: to_name(&facts.state),
         due_on: due_on.map(|d| d.to_string()),
         legal_due_on: legal_due_on.map(|d| d.to_string()),
-        sla_status: name_of(&status),
+        sla_status: to_name(&status),
         sla_breached: sla.breached,
         finished_on: sla.finished_on.map(|d| d.to_string()),
-        outcome: facts.closure.as_ref().map(|c| name_of(&c.outcome)),
-        satisfaction: facts.closure.as_ref().map(|c| name_of(&c.satisfaction)),
+        outcome: facts.closure.as_ref().map(|c| to_name(&c.outcome)),
+        satisfaction: facts.closure.as_ref().map(|c| to_name(&c.satisfaction)),
         compensation_fen: facts
             .closure
             .as_ref()
@@ -535,9 +529,9 @@ impl Store {
             staged.event(
                 &id,
                 seq as i64 + 2,
-                &name_of(&event.action),
-                Some(&name_of(&event.from_state)),
-                &name_of(&event.to_state),
+                &to_name(&event.action),
+                Some(&to_name(&event.from_state)),
+                &to_name(&event.to_state),
                 &h.actor_username,
                 &h.actor_name,
                 &time::format_ts(h.at),
@@ -763,9 +757,9 @@ impl Store {
         staged.event(
             &row.id,
             seq,
-            &name_of(&ev.action),
-            Some(&name_of(&ev.from_state)),
-            &name_of(&ev.to_state),
+            &to_name(&ev.action),
+            Some(&to_name(&ev.from_state)),
+            &to_name(&ev.to_state),
             &actor.user_id,
             &actor.display_name,
             &now_ts,

@@ -48,15 +48,8 @@ fn names(taxonomy: &Taxonomy, dim: Dimension) -> Vec<String> {
 fn state_options() -> Vec<(String, &'static str)> {
     xiaobao_domain::complaint::ComplaintState::ALL
         .iter()
-        .map(|s| (action_or_state_name(s), s.label_zh()))
+        .map(|s| (xiaobao_domain::names::to_name(s), s.label_zh()))
         .collect()
-}
-
-fn action_or_state_name<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// The list filters as the form shows them back.
