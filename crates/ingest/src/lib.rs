@@ -6,6 +6,7 @@
 //!   export of complaint lists.
 //! * [`sniff`]: recognising a file from its content rather than its name, and
 //!   decoding text files whatever encoding Excel in China saved them in.
+//! * [`kb_workbook`]: the forbidden-words knowledge base as an Excel workbook.
 //! * [`container`]: ZIP (Office Open XML) checks done before anything is
 //!   decompressed: corrupt archives, encryption, size bombs.
 //!
@@ -15,6 +16,7 @@
 pub mod complaints;
 pub mod container;
 pub mod error;
+pub mod kb_workbook;
 pub mod sniff;
 
 pub use error::FileError;

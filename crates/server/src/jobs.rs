@@ -9,8 +9,11 @@ use tokio::task::JoinHandle;
 
 use crate::AppState;
 
-/// How often the scheduler wakes.
-const TICK: Duration = Duration::from_secs(60);
+/// How often the scheduler wakes: configuration and knowledge-base edits and
+/// new complaints' term statistics are picked up this often.
+const TICK: Duration = Duration::from_secs(10);
+/// Maintenance jobs run every this many ticks.
+const MAINTENANCE_EVERY: u32 = 6;
 /// How long a lease lasts; longer than a tick so the holder renews it in time.
 const LEASE_SECONDS: i64 = 180;
 /// How long login attempts are kept for throttling and review.
@@ -36,24 +39,33 @@ pub const JOBS: [&str; 3] = [
     "refresh_paused_deadlines",
 ];
 
+/// Counts the terms of new complaints into the analysis statistics.
+pub const COUNT_TERMS: &str = "count_terms";
+
 /// Starts the scheduler.
 pub fn spawn(state: AppState) -> Jobs {
     let (stop, mut stopped) = watch::channel(false);
     let handle = tokio::spawn(async move {
+        let mut tick: u32 = 0;
         loop {
-            // Every instance picks up configuration edits made on any of them.
+            // Every instance picks up configuration and knowledge-base edits
+            // made on any of them.
             if let Err(err) = state.services.reload_config().await {
                 tracing::warn!(error = %err, "cannot reload configuration");
             }
-            for job in JOBS {
-                run_once(&state, job).await;
+            run_once(&state, COUNT_TERMS).await;
+            if tick.is_multiple_of(MAINTENANCE_EVERY) {
+                for job in JOBS {
+                    run_once(&state, job).await;
+                }
             }
+            tick = tick.wrapping_add(1);
             tokio::select! {
                 _ = tokio::time::sleep(TICK) => {}
                 _ = stopped.changed() => break,
             }
         }
-        for job in JOBS {
+        for job in JOBS.into_iter().chain([COUNT_TERMS]) {
             let _ = state
                 .store
                 .release_lease(job, &state.config.instance_id)
@@ -96,6 +108,12 @@ pub async fn run_once(state: &AppState, job: &str) -> bool {
             .refresh_paused_deadlines(&state.services.policy(), chrono::Utc::now())
             .await
             .map(|n| format!("更新暂停计时投诉的期限 {n} 件")),
+        COUNT_TERMS => match state.services.count_pending_terms().await {
+            // Nothing new: not worth a row in the job history every tick.
+            Ok(0) => return true,
+            Ok(n) => Ok(format!("统计新投诉词频 {n} 件")),
+            Err(e) => Err(e),
+        },
         other => Ok(format!("未知任务 {other}")),
     };
     let (ok, message) = match result {

@@ -147,9 +147,11 @@ impl Services {
         Ok(())
     }
 
-    /// Loads stored edits when the stored version differs from the one this
-    /// instance applied last. Returns whether anything was reloaded.
+    /// Loads stored edits (configuration documents and the knowledge base)
+    /// when the stored version differs from the one this instance applied
+    /// last. Returns whether anything was reloaded.
     pub async fn reload_config(&self) -> Result<bool, StoreError> {
+        let kb_reloaded = self.reload_kb().await?;
         let stored = self.store.get_setting(VERSION_KEY).await?;
         {
             let seen = self
@@ -157,7 +159,7 @@ impl Services {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner());
             if *seen == stored {
-                return Ok(false);
+                return Ok(kb_reloaded);
             }
         }
         for kind in ConfigKind::ALL {

@@ -79,6 +79,32 @@ fn text_tags(original: &str, masked: &xiaobao_text::Masked) -> Vec<String> {
     tags
 }
 
+/// Tags from the knowledge base: a complaint that quotes a taboo service
+/// phrase or a prohibited collection practice is tagged with the category and
+/// the knowledge-base pattern it matched (`违规催收:爆通讯录`).
+fn kb_tags(matcher: &xiaobao_lexicon::Matcher, text: &str) -> Vec<String> {
+    use xiaobao_lexicon::{Category, MaterialKind, ScanOptions};
+    let mut tags = Vec::new();
+    for (kind, category, label) in [
+        (MaterialKind::Service, Category::ServiceTaboo, "服务禁语"),
+        (
+            MaterialKind::Collection,
+            Category::DebtCollection,
+            "违规催收",
+        ),
+    ] {
+        for f in matcher.scan(text, &ScanOptions::for_kind(kind)).findings {
+            if f.category == category {
+                let tag = format!("{label}:{}", f.pattern);
+                if !tags.contains(&tag) {
+                    tags.push(tag);
+                }
+            }
+        }
+    }
+    tags
+}
+
 /// Per-import cache of handler loads, so assignment costs one query per
 /// organisation instead of one per row.
 #[derive(Default)]
@@ -261,7 +287,11 @@ impl Services {
         };
         let title = xiaobao_text::pii::mask_text(&v.title);
         let mut tags = v.tags.clone();
-        for t in text_tags(&v.content, &masked_content) {
+        let kb = self.kb();
+        for t in text_tags(&v.content, &masked_content)
+            .into_iter()
+            .chain(kb_tags(&kb.matcher, &v.content))
+        {
             if !tags.contains(&t) {
                 tags.push(t);
             }

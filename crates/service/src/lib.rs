@@ -5,9 +5,11 @@
 //! PII protection) with storage, so that the server, the CLI and the demo all
 //! go through the same path and the same checks.
 
+pub mod analysis;
 pub mod assignment;
 pub mod config;
 pub mod intake;
+pub mod kb;
 pub mod reveal;
 pub mod similar;
 pub mod transfer;
@@ -66,6 +68,8 @@ pub struct Services {
     policy: Live<SlaPolicy>,
     pub pii: Arc<Pii>,
     rules: Live<AssignmentRules>,
+    /// The forbidden-words knowledge base and its matcher.
+    kb: Live<kb::KbState>,
     /// Version of the stored configuration edits this instance last applied.
     config_version: Arc<std::sync::Mutex<Option<String>>>,
     /// Handler loads cached across bulk preparations (demo, historical imports).
@@ -81,6 +85,8 @@ pub enum ConfigError {
     Policy(String),
     #[error("分派规则无效 invalid assignment rules: {0}")]
     Rules(String),
+    #[error("知识库无效 invalid knowledge base: {0}")]
+    KnowledgeBase(String),
 }
 
 impl Services {
@@ -89,12 +95,14 @@ impl Services {
         let taxonomy = Taxonomy::embedded().map_err(|e| ConfigError::Taxonomy(e.to_string()))?;
         let policy = SlaPolicy::embedded().map_err(|e| ConfigError::Policy(e.to_string()))?;
         let rules = AssignmentRules::embedded().map_err(|e| ConfigError::Rules(e.to_string()))?;
+        let kb = kb::KbState::shipped().map_err(ConfigError::KnowledgeBase)?;
         Ok(Services {
             store,
             taxonomy: Live::new(taxonomy.clone()),
             policy: Live::new(policy.clone()),
             pii: Arc::new(pii),
             rules: Live::new(rules),
+            kb: Live::new(kb),
             assigner: Arc::new(tokio::sync::Mutex::new(intake::Assigner::default())),
             config_version: Arc::new(std::sync::Mutex::new(None)),
         })

@@ -17,12 +17,14 @@ pub mod audit;
 pub mod complaints;
 mod db;
 mod error;
+pub mod kb;
 pub mod leases;
 pub mod orgs;
 pub mod secret;
 pub mod sessions;
 mod settings;
 mod sql;
+pub mod term_stats;
 pub mod throttle;
 pub mod time;
 

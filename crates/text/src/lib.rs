@@ -43,6 +43,9 @@ pub use error::TextError;
 pub use hotwords::{HotwordOptions, HotwordReport, hotwords};
 pub use normalize::{Normalized, normalize, normalize_with_map};
 pub use pii::{Detection, MaskPolicy, Masked, PiiKind, mask};
-pub use rising::{RisingOptions, RisingReport, RisingTerm, rising};
+pub use rising::{
+    RisingOptions, RisingReport, RisingTerm, TermWindowCounts, WindowCounts, Windows, rising,
+    rising_from_counts,
+};
 pub use segment::{Segmenter, terms, tokens};
 pub use signals::{SignalReport, SignalTag, scan};

@@ -119,6 +119,78 @@ pub struct RisingReport {
     pub terms: Vec<RisingTerm>,
 }
 
+/// The window and baseline date ranges of a rising-word comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Windows {
+    pub window_start: NaiveDate,
+    pub window_end: NaiveDate,
+    pub baseline_start: NaiveDate,
+    pub baseline_end: NaiveDate,
+}
+
+impl Windows {
+    /// The windows of `options`, after checking the options.
+    pub fn of(options: &RisingOptions) -> Result<Windows, TextError> {
+        if options.window_days == 0 {
+            return Err(TextError::InvalidOption {
+                name: "window_days",
+                reason: "窗口天数必须大于 0".into(),
+            });
+        }
+        if options.baseline_days == 0 {
+            return Err(TextError::InvalidOption {
+                name: "baseline_days",
+                reason: "基期天数必须大于 0".into(),
+            });
+        }
+        if !(options.fdr > 0.0 && options.fdr < 1.0) {
+            return Err(TextError::InvalidOption {
+                name: "fdr",
+                reason: "错误发现率须在 0 与 1 之间".into(),
+            });
+        }
+        let back = |date: NaiveDate, days: u32| -> Result<NaiveDate, TextError> {
+            date.checked_sub_days(Days::new(u64::from(days)))
+                .ok_or(TextError::InvalidOption {
+                    name: "as_of",
+                    reason: "日期超出可计算范围".into(),
+                })
+        };
+        let window_end = options.as_of;
+        let window_start = back(window_end, options.window_days - 1)?;
+        Ok(Windows {
+            window_start,
+            window_end,
+            baseline_end: back(window_start, 1)?,
+            baseline_start: back(window_start, options.baseline_days)?,
+        })
+    }
+}
+
+/// Document counts of one term in the window and the baseline.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TermWindowCounts {
+    pub term: String,
+    /// Window documents mentioning the term.
+    pub window: usize,
+    /// Baseline documents mentioning the term.
+    pub baseline: usize,
+    /// Ids of recent window documents mentioning it (may be empty).
+    pub example_ids: Vec<String>,
+}
+
+/// Counts gathered elsewhere (from stored statistics, say) for
+/// [`rising_from_counts`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WindowCounts {
+    /// Documents in the window.
+    pub window_total: usize,
+    /// Documents in the baseline.
+    pub baseline_total: usize,
+    /// Every term seen in the window or the baseline.
+    pub terms: Vec<TermWindowCounts>,
+}
+
 /// Compares term shares in the window with the baseline; see the module
 /// documentation for the method.
 pub fn rising(
@@ -126,60 +198,25 @@ pub fn rising(
     options: &RisingOptions,
     segmenter: &Segmenter,
 ) -> Result<RisingReport, TextError> {
-    if options.window_days == 0 {
-        return Err(TextError::InvalidOption {
-            name: "window_days",
-            reason: "窗口天数必须大于 0".into(),
-        });
-    }
-    if options.baseline_days == 0 {
-        return Err(TextError::InvalidOption {
-            name: "baseline_days",
-            reason: "基期天数必须大于 0".into(),
-        });
-    }
-    if !(options.fdr > 0.0 && options.fdr < 1.0) {
-        return Err(TextError::InvalidOption {
-            name: "fdr",
-            reason: "错误发现率须在 0 与 1 之间".into(),
-        });
-    }
-    let back = |date: NaiveDate, days: u32| -> Result<NaiveDate, TextError> {
-        date.checked_sub_days(Days::new(u64::from(days)))
-            .ok_or(TextError::InvalidOption {
-                name: "as_of",
-                reason: "日期超出可计算范围".into(),
-            })
-    };
-    let window_end = options.as_of;
-    let window_start = back(window_end, options.window_days - 1)?;
-    let baseline_end = back(window_start, 1)?;
-    let baseline_start = back(window_start, options.baseline_days)?;
-
-    #[derive(Default)]
-    struct Acc {
-        window: usize,
-        baseline: usize,
-        examples: Vec<usize>,
-    }
+    let w = Windows::of(options)?;
     let mut window_docs: Vec<&Document> = Vec::new();
     let mut baseline_docs: Vec<&Document> = Vec::new();
     for doc in docs.iter().filter(|d| options.scope.matches_attributes(d)) {
-        if doc.date >= window_start && doc.date <= window_end {
+        if doc.date >= w.window_start && doc.date <= w.window_end {
             window_docs.push(doc);
-        } else if doc.date >= baseline_start && doc.date <= baseline_end {
+        } else if doc.date >= w.baseline_start && doc.date <= w.baseline_end {
             baseline_docs.push(doc);
         }
     }
     window_docs.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
 
-    let mut acc: HashMap<String, Acc> = HashMap::new();
-    for (idx, doc) in window_docs.iter().enumerate() {
+    let mut acc: HashMap<String, TermWindowCounts> = HashMap::new();
+    for doc in &window_docs {
         for term in doc.distinct_terms(segmenter) {
             let a = acc.entry(term).or_default();
             a.window += 1;
-            if a.examples.len() < options.examples {
-                a.examples.push(idx);
+            if a.example_ids.len() < options.examples {
+                a.example_ids.push(doc.id.clone());
             }
         }
     }
@@ -188,29 +225,50 @@ pub fn rising(
             acc.entry(term).or_default().baseline += 1;
         }
     }
+    let counts = WindowCounts {
+        window_total: window_docs.len(),
+        baseline_total: baseline_docs.len(),
+        terms: acc
+            .into_iter()
+            .map(|(term, mut a)| {
+                a.term = term;
+                a
+            })
+            .collect(),
+    };
+    rising_from_counts(counts, options)
+}
 
-    let n_w = window_docs.len() as u64;
-    let n_b = baseline_docs.len() as u64;
+/// The statistical part of [`rising`], on counts gathered by the caller. The
+/// server uses it with its stored term statistics, so a rising-word query over
+/// any number of complaints is a sum of stored counts plus this test.
+pub fn rising_from_counts(
+    counts: WindowCounts,
+    options: &RisingOptions,
+) -> Result<RisingReport, TextError> {
+    let w = Windows::of(options)?;
+    let n_w = counts.window_total as u64;
+    let n_b = counts.baseline_total as u64;
     let population = n_w + n_b;
-    let mut entries: Vec<(String, Acc, f64)> = acc
+    let mut entries: Vec<(TermWindowCounts, f64)> = counts
+        .terms
         .into_iter()
-        .map(|(term, a)| {
-            let ln_p = hypergeom_upper_tail_ln(
-                a.window as u64,
-                population,
-                (a.window + a.baseline) as u64,
-                n_w,
-            );
-            (term, a, ln_p)
+        .map(|a| {
+            // Counts from a store may be inconsistent with the totals for a
+            // moment (a job adding complaints); clamp rather than fail.
+            let k_w = (a.window as u64).min(n_w);
+            let k = ((a.window + a.baseline) as u64).min(population);
+            let ln_p = hypergeom_upper_tail_ln(k_w, population, k, n_w);
+            (a, ln_p)
         })
         .collect();
-    let p_values: Vec<f64> = entries.iter().map(|(_, _, ln_p)| ln_p.exp()).collect();
+    let p_values: Vec<f64> = entries.iter().map(|(_, ln_p)| ln_p.exp()).collect();
     let q_values = benjamini_hochberg(&p_values);
     let tested = entries.len();
 
     let rate = |k: usize, n: u64| if n == 0 { 0.0 } else { k as f64 / n as f64 };
     let mut terms: Vec<RisingTerm> = Vec::new();
-    for (i, (term, a, ln_p)) in entries.drain(..).enumerate() {
+    for (i, (a, ln_p)) in entries.drain(..).enumerate() {
         if a.window == 0 {
             continue;
         }
@@ -218,8 +276,10 @@ pub fn rising(
         let smoothed_b = (a.baseline as f64 + 0.5) / (n_b as f64 + 0.5);
         let score = -ln_p / std::f64::consts::LN_10;
         let significant = q_values[i] <= options.fdr && a.window >= options.min_window_docs;
+        let mut example_ids = a.example_ids;
+        example_ids.truncate(options.examples);
         terms.push(RisingTerm {
-            term,
+            term: a.term,
             window_docs: a.window,
             baseline_docs: a.baseline,
             window_rate: rate(a.window, n_w),
@@ -238,11 +298,7 @@ pub fn rising(
             p_value: p_values[i],
             q_value: q_values[i],
             significant,
-            example_ids: a
-                .examples
-                .iter()
-                .map(|&j| window_docs[j].id.clone())
-                .collect(),
+            example_ids,
         });
     }
     let significant_terms = terms.iter().filter(|t| t.significant).count();
@@ -255,12 +311,12 @@ pub fn rising(
     });
     terms.truncate(options.top);
     Ok(RisingReport {
-        window_start,
-        window_end,
-        baseline_start,
-        baseline_end,
-        window_total: window_docs.len(),
-        baseline_total: baseline_docs.len(),
+        window_start: w.window_start,
+        window_end: w.window_end,
+        baseline_start: w.baseline_start,
+        baseline_end: w.baseline_end,
+        window_total: counts.window_total,
+        baseline_total: counts.baseline_total,
         tested_terms: tested,
         significant_terms,
         terms,

@@ -4,7 +4,9 @@
 //! `X-CSRF-Token` header for state-changing calls.
 
 pub mod admin;
+pub mod analysis;
 pub mod complaints;
+pub mod kb;
 pub mod orgs;
 pub mod transfer;
 
@@ -23,6 +25,8 @@ pub fn router() -> Router<AppState> {
         .merge(complaints::router())
         .merge(transfer::router())
         .merge(admin::router())
+        .merge(kb::router())
+        .merge(analysis::router())
         .fallback(fallback)
 }
 
@@ -60,6 +64,22 @@ async fn fallback(uri: axum::http::Uri) -> axum::response::Response {
         transfer::import,
         transfer::template,
         transfer::export,
+        kb::summary,
+        kb::list_entries,
+        kb::get_entry,
+        kb::put_entry,
+        kb::delete_record,
+        kb::list_disclosures,
+        kb::put_disclosure,
+        kb::scan,
+        kb::versions,
+        kb::version,
+        kb::rollback,
+        kb::export,
+        kb::import,
+        analysis::hotwords,
+        analysis::rising,
+        analysis::clusters,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),

@@ -108,10 +108,15 @@ pub fn template_response(state: &AppState) -> Result<Response, ApiError> {
         tracing::error!(error = %e, "template failed");
         ApiError::internal()
     })?;
-    Ok(xlsx_response(Body::from(bytes), "投诉导入模板.xlsx"))
+    Ok(xlsx_response(
+        Body::from(bytes),
+        "complaints.xlsx",
+        "投诉导入模板.xlsx",
+    ))
 }
 
-fn xlsx_response(body: Body, filename: &str) -> Response {
+/// An XLSX download named `filename` (with `ascii_name` for old clients).
+pub(crate) fn xlsx_response(body: Body, ascii_name: &str, filename: &str) -> Response {
     (
         [
             (
@@ -121,7 +126,7 @@ fn xlsx_response(body: Body, filename: &str) -> Response {
             (
                 header::CONTENT_DISPOSITION,
                 format!(
-                    "attachment; filename=\"complaints.xlsx\"; filename*=UTF-8''{}",
+                    "attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{}",
                     crate::auth::urlencode(filename).replace('+', "%20")
                 ),
             ),
@@ -173,5 +178,9 @@ pub async fn export_response(
         "投诉清单_{}.xlsx",
         xiaobao_domain::complaint::china_date(Utc::now())
     );
-    Ok(xlsx_response(Body::from_stream(stream), &name))
+    Ok(xlsx_response(
+        Body::from_stream(stream),
+        "complaints.xlsx",
+        &name,
+    ))
 }

@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/complaints", get(list_page))
         .route("/complaints/new", get(new_page).post(create))
+        .route("/complaints/suggest", post(suggest))
         .route("/complaints/import", get(import_page).post(import_upload))
         .route("/complaints/bulk-assign", post(bulk_assign))
         .route("/complaints/template.xlsx", get(template_download))
@@ -700,6 +701,7 @@ struct TimelineItem {
 struct DetailPage {
     chrome: Chrome,
     c: ComplaintOut,
+    suggestion: Option<CategorySuggestion>,
     pii: Vec<PiiLine>,
     can_reveal: bool,
     has_original: bool,
@@ -784,8 +786,10 @@ async fn detail(
         None => (StatusCode::OK, None, String::new()),
     };
     let chrome = Chrome::new(state, auth, "/complaints").await;
+    let suggestion = CategorySuggestion::for_text(&format!("{} {}", c.title, c.content));
     let mut r = render(&DetailPage {
         chrome,
+        suggestion,
         has_original: row_has_original(state, auth, &row.id).await,
         can_reveal: auth.actor.role.can_reveal_pii(),
         pii,
@@ -1000,43 +1004,18 @@ async fn import_page(State(state): State<AppState>, PageUser(auth): PageUser) ->
 async fn import_upload(
     State(state): State<AppState>,
     PageUser(auth): PageUser,
-    mut multipart: axum::extract::Multipart,
+    multipart: axum::extract::Multipart,
 ) -> Response {
-    let mut bytes = Vec::new();
-    let mut dry_run = false;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or_default().to_string();
-                match field.bytes().await {
-                    Ok(b) if name == "file" => bytes = b.to_vec(),
-                    Ok(b) if name == "dry_run" => dry_run = b.as_ref() == b"true",
-                    Ok(_) => {}
-                    Err(e) => {
-                        return import_result(
-                            &state,
-                            &auth,
-                            None,
-                            Some(format!("上传失败：{e}")),
-                            e.status(),
-                        )
-                        .await;
-                    }
-                }
-            }
-            Ok(None) => break,
-            Err(e) => {
-                return import_result(
-                    &state,
-                    &auth,
-                    None,
-                    Some(format!("上传失败：{e}")),
-                    e.status(),
-                )
-                .await;
-            }
+    let fields = match super::read_multipart(multipart).await {
+        Ok(f) => f,
+        Err((status, message)) => {
+            return import_result(&state, &auth, None, Some(message), status).await;
         }
-    }
+    };
+    let bytes = fields.get("file").cloned().unwrap_or_default();
+    let dry_run = fields
+        .get("dry_run")
+        .is_some_and(|v| v.as_slice() == b"true");
     match crate::api::transfer::run_import(&state, &auth.actor, &bytes, dry_run).await {
         Ok(report) => {
             let status = if report.errors.is_empty() {
@@ -1129,4 +1108,53 @@ async fn bulk_assign(
         }
     }
     Redirect::to(&format!("/complaints?{back}&assigned={ok}&failed={failed}")).into_response()
+}
+
+/// The classifier's suggestion for a text, as shown at intake and on the
+/// detail page (JR/T 0169 business category and reason, and whether the text
+/// is a complaint at all).
+pub struct CategorySuggestion {
+    pub business_category: String,
+    pub category_confidence: u32,
+    pub reason: String,
+    pub reason_confidence: u32,
+    pub is_complaint: bool,
+}
+
+impl CategorySuggestion {
+    fn for_text(text: &str) -> Option<CategorySuggestion> {
+        if text.trim().chars().count() < 6 {
+            return None;
+        }
+        let p = xiaobao_text::classify(text).ok()?;
+        let pct = |c: f64| (c * 100.0).round().clamp(0.0, 100.0) as u32;
+        Some(CategorySuggestion {
+            category_confidence: pct(p.business_category.confidence),
+            business_category: p.business_category.label,
+            reason_confidence: pct(p.reason.confidence),
+            reason: p.reason.label,
+            is_complaint: p.is_complaint,
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "complaint_suggestion.html")]
+struct SuggestionFragment {
+    s: Option<CategorySuggestion>,
+}
+
+#[derive(serde::Deserialize)]
+struct SuggestForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    content: String,
+}
+
+/// The intake form asks for a suggestion as the handler types (htmx).
+async fn suggest(PageUser(_auth): PageUser, Form(f): Form<SuggestForm>) -> Response {
+    render(&SuggestionFragment {
+        s: CategorySuggestion::for_text(&format!("{} {}", f.title, f.content)),
+    })
 }

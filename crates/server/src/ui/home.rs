@@ -27,6 +27,8 @@ struct HomePage {
     scope_label: String,
     jobs: Vec<JobRun>,
     deadlines: xiaobao_store::complaints::DeadlineCounts,
+    hot: Vec<xiaobao_service::analysis::HotTerm>,
+    rising: Vec<super::analysis::RisingRow>,
 }
 
 async fn home(State(state): State<AppState>, PageUser(auth): PageUser) -> Response {
@@ -62,7 +64,37 @@ async fn home(State(state): State<AppState>, PageUser(auth): PageUser) -> Respon
         Ok(d) => d,
         Err(e) => return store_error_page(e),
     };
+    // Intelligence at a glance: the month's hot words and this week's
+    // significantly rising ones. A failure here must not hide the work list.
+    let filter = xiaobao_service::analysis::AnalysisFilter::default();
+    let hot = state
+        .services
+        .hot_terms(
+            &auth.actor,
+            &filter,
+            xiaobao_service::analysis::period_ending(today, 30),
+            today,
+            12,
+        )
+        .await
+        .map(|h| h.terms)
+        .unwrap_or_default();
+    let mut options = xiaobao_text::RisingOptions::new(today);
+    options.top = 8;
+    let rising = match state
+        .services
+        .rising_terms(&auth.actor, &filter, &options)
+        .await
+    {
+        Ok(r) => super::analysis::rising_rows(&r)
+            .into_iter()
+            .filter(|r| r.significant)
+            .collect(),
+        Err(_) => Vec::new(),
+    };
     render(&HomePage {
+        hot,
+        rising,
         deadlines,
         org_count: orgs.len(),
         branch_count: count(&[OrgKind::Branch]),

@@ -4,9 +4,11 @@
 
 mod account;
 mod admin;
+mod analysis;
 mod complaints;
 mod config;
 mod home;
+mod kb;
 
 use askama::Template;
 use axum::Router;
@@ -24,6 +26,8 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(complaints::router())
         .merge(config::router())
+        .merge(kb::router())
+        .merge(analysis::router())
 }
 
 /// One entry of the side navigation.
@@ -50,6 +54,8 @@ fn nav_for(role: Role, active: &str) -> Vec<NavItem> {
     let mut items: Vec<(&'static str, &'static str)> = vec![
         ("/", "工作台"),
         ("/complaints", "投诉管理"),
+        ("/analysis", "智能分析"),
+        ("/kb", "禁语知识库"),
         ("/orgs", "机构管理"),
     ];
     if role.can_administer() {
@@ -153,6 +159,29 @@ pub fn store_error_page(err: xiaobao_store::StoreError) -> Response {
                 "服务器错误",
                 "数据库操作失败，请稍后重试或联系系统管理员。",
             )
+        }
+    }
+}
+
+/// The fields of a multipart form, by name (a repeated name keeps the last).
+/// Errors come with the status to answer and a Chinese message.
+pub async fn read_multipart(
+    mut multipart: axum::extract::Multipart,
+) -> Result<std::collections::HashMap<String, Vec<u8>>, (StatusCode, String)> {
+    let mut fields = std::collections::HashMap::new();
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_string();
+                match field.bytes().await {
+                    Ok(b) => {
+                        fields.insert(name, b.to_vec());
+                    }
+                    Err(e) => return Err((e.status(), format!("上传失败：{e}"))),
+                }
+            }
+            Ok(None) => return Ok(fields),
+            Err(e) => return Err((e.status(), format!("上传失败：{e}"))),
         }
     }
 }
