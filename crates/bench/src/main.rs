@@ -7,7 +7,13 @@
 //!   searches through the store, as a head-office officer and as a branch
 //!   handler, and prints p50/p95/max per query.
 //!
-//! `scripts/bench-complaints` runs both on SQLite and PostgreSQL.
+//! - `term-stats --database URL` loads the term statistics of N generated
+//!   complaints and times hot-word and rising-word queries.
+//!
+//! `scripts/bench-complaints` and `scripts/bench-analysis` run them on SQLite
+//! and PostgreSQL.
+
+mod term_stats;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -41,6 +47,17 @@ enum Command {
         #[arg(long, default_value_t = 365)]
         days: u32,
     },
+    /// Load term statistics of generated complaints; time hot and rising words.
+    TermStats {
+        #[arg(long)]
+        database: String,
+        #[arg(long, default_value_t = 1_000_000)]
+        complaints: usize,
+        #[arg(long, default_value_t = 365)]
+        days: u32,
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+    },
     /// Time complaint lists and searches against a loaded database.
     ListLatency {
         #[arg(long)]
@@ -58,6 +75,13 @@ fn main() -> anyhow::Result<()> {
             seed,
             days,
         } => gen_complaints(count, output, seed, days),
+        Command::TermStats {
+            database,
+            complaints,
+            days,
+            runs,
+        } => tokio::runtime::Runtime::new()?
+            .block_on(term_stats::run(&database, complaints, days, runs)),
         Command::ListLatency { database, runs } => {
             tokio::runtime::Runtime::new()?.block_on(list_latency(&database, runs))
         }

@@ -67,6 +67,17 @@ struct TermDayCount {
 }
 
 impl TermScope {
+    /// The smallest term table that answers this scope: the whole-bank
+    /// roll-up, the per-organisation roll-up, or the full table when a
+    /// category is asked for.
+    fn term_table(&self) -> &'static str {
+        match (&self.business_category, self.org_prefix.as_str()) {
+            (Some(_), _) => "term_stats",
+            (None, "/") => "term_stats_day",
+            (None, _) => "term_stats_org",
+        }
+    }
+
     /// `FROM <table> t [JOIN orgs] WHERE …` for this scope.
     fn push_from_where(&self, table: &str, q: &mut Sql) {
         q.push(&format!(" FROM {table} t"));
@@ -105,57 +116,32 @@ impl Store {
     /// after committing) is skipped, so nothing is counted twice.
     pub async fn record_term_docs(&self, docs: &[TermDoc]) -> Result<usize, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let mut terms: HashMap<(&str, &str, &str, &str), i64> = HashMap::new();
-        let mut totals: HashMap<(&str, &str, &str), i64> = HashMap::new();
-        let mut counted = 0;
+        let mut claimed = Vec::with_capacity(docs.len());
         for d in docs {
-            let claimed = sqlx::query(
+            let n = sqlx::query(
                 "UPDATE complaints SET terms_counted = 1 WHERE id = $1 AND terms_counted = 0",
             )
             .bind(&d.id)
             .execute(&mut *tx)
             .await?
             .rows_affected();
-            if claimed == 0 {
-                continue;
-            }
-            counted += 1;
-            *totals
-                .entry((&d.day, &d.org_code, &d.business_category))
-                .or_default() += 1;
-            for t in &d.terms {
-                *terms
-                    .entry((&d.day, &d.org_code, &d.business_category, t))
-                    .or_default() += 1;
+            if n > 0 {
+                claimed.push(d);
             }
         }
-        for ((day, org, cat), n) in totals {
-            sqlx::query(
-                "INSERT INTO doc_stats (day, org_code, business_category, docs) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (day, org_code, business_category) DO UPDATE SET docs = doc_stats.docs + excluded.docs",
-            )
-            .bind(day)
-            .bind(org)
-            .bind(cat)
-            .bind(n)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for ((day, org, cat, term), n) in terms {
-            sqlx::query(
-                "INSERT INTO term_stats (day, org_code, business_category, term, docs) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (day, org_code, business_category, term) DO UPDATE SET docs = term_stats.docs + excluded.docs",
-            )
-            .bind(day)
-            .bind(org)
-            .bind(cat)
-            .bind(term)
-            .bind(n)
-            .execute(&mut *tx)
-            .await?;
-        }
+        add_term_counts(&mut tx, &claimed).await?;
         tx.commit().await?;
-        Ok(counted)
+        Ok(claimed.len())
+    }
+
+    /// Adds term counts without claiming complaints: for loading the
+    /// statistics of a history kept elsewhere (and for benchmarks of the
+    /// queries at scale).
+    pub async fn add_term_counts(&self, docs: &[TermDoc]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        add_term_counts(&mut tx, &docs.iter().collect::<Vec<_>>()).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Complaints not yet counted (shown while the statistics catch up).
@@ -182,7 +168,7 @@ impl Store {
         limit: Option<i64>,
     ) -> Result<Vec<(String, i64)>, StoreError> {
         let mut q = Sql::new("SELECT t.term AS term, CAST(SUM(t.docs) AS BIGINT) AS docs");
-        scope.push_from_where("term_stats", &mut q);
+        scope.push_from_where(scope.term_table(), &mut q);
         q.push(" GROUP BY t.term ORDER BY docs DESC, t.term");
         if let Some(n) = limit {
             let p = q.int(n);
@@ -203,7 +189,7 @@ impl Store {
         }
         let mut q =
             Sql::new("SELECT t.term AS term, t.day AS day, CAST(SUM(t.docs) AS BIGINT) AS docs");
-        scope.push_from_where("term_stats", &mut q);
+        scope.push_from_where(scope.term_table(), &mut q);
         let placeholders: Vec<String> = terms.iter().map(|t| q.text(t.clone())).collect();
         q.push(&format!(" AND t.term IN ({})", placeholders.join(", ")));
         q.push(" GROUP BY t.term, t.day ORDER BY t.day");
@@ -288,4 +274,76 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// One upsert statement per distinct key, for each statistics table.
+async fn add_term_counts(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    docs: &[&TermDoc],
+) -> Result<(), StoreError> {
+    let mut terms: HashMap<(&str, &str, &str, &str), i64> = HashMap::new();
+    let mut by_org: HashMap<(&str, &str, &str), i64> = HashMap::new();
+    let mut by_day: HashMap<(&str, &str), i64> = HashMap::new();
+    let mut totals: HashMap<(&str, &str, &str), i64> = HashMap::new();
+    for d in docs {
+        *totals
+            .entry((&d.day, &d.org_code, &d.business_category))
+            .or_default() += 1;
+        for t in &d.terms {
+            *terms
+                .entry((&d.day, &d.org_code, &d.business_category, t))
+                .or_default() += 1;
+            *by_org.entry((&d.day, &d.org_code, t)).or_default() += 1;
+            *by_day.entry((&d.day, t)).or_default() += 1;
+        }
+    }
+    for ((day, org, cat), n) in totals {
+        sqlx::query(
+            "INSERT INTO doc_stats (day, org_code, business_category, docs) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (day, org_code, business_category) DO UPDATE SET docs = doc_stats.docs + excluded.docs",
+        )
+        .bind(day)
+        .bind(org)
+        .bind(cat)
+        .bind(n)
+        .execute(&mut **tx)
+        .await?;
+    }
+    for ((day, org, cat, term), n) in terms {
+        sqlx::query(
+            "INSERT INTO term_stats (day, org_code, business_category, term, docs) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (day, org_code, business_category, term) DO UPDATE SET docs = term_stats.docs + excluded.docs",
+        )
+        .bind(day)
+        .bind(org)
+        .bind(cat)
+        .bind(term)
+        .bind(n)
+        .execute(&mut **tx)
+        .await?;
+    }
+    for ((day, org, term), n) in by_org {
+        sqlx::query(
+            "INSERT INTO term_stats_org (day, org_code, term, docs) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (day, org_code, term) DO UPDATE SET docs = term_stats_org.docs + excluded.docs",
+        )
+        .bind(day)
+        .bind(org)
+        .bind(term)
+        .bind(n)
+        .execute(&mut **tx)
+        .await?;
+    }
+    for ((day, term), n) in by_day {
+        sqlx::query(
+            "INSERT INTO term_stats_day (day, term, docs) VALUES ($1, $2, $3)
+             ON CONFLICT (day, term) DO UPDATE SET docs = term_stats_day.docs + excluded.docs",
+        )
+        .bind(day)
+        .bind(term)
+        .bind(n)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
