@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use sqlx::FromRow;
 
 use crate::orgs::like_prefix;
-use crate::sql::Sql;
+use crate::sql::{Param, Sql};
 use crate::{Store, StoreError};
 
 /// A complaint whose terms have not been counted yet.
@@ -276,74 +276,68 @@ impl Store {
     }
 }
 
-/// One upsert statement per distinct key, for each statistics table.
+/// Adds the counts of `docs` to each statistics table, many rows per
+/// statement (keys are distinct within a statement, as PostgreSQL requires).
 async fn add_term_counts(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     docs: &[&TermDoc],
 ) -> Result<(), StoreError> {
-    let mut terms: HashMap<(&str, &str, &str, &str), i64> = HashMap::new();
-    let mut by_org: HashMap<(&str, &str, &str), i64> = HashMap::new();
-    let mut by_day: HashMap<(&str, &str), i64> = HashMap::new();
-    let mut totals: HashMap<(&str, &str, &str), i64> = HashMap::new();
+    let mut terms: HashMap<[&str; 4], i64> = HashMap::new();
+    let mut by_org: HashMap<[&str; 3], i64> = HashMap::new();
+    let mut by_day: HashMap<[&str; 2], i64> = HashMap::new();
+    let mut totals: HashMap<[&str; 3], i64> = HashMap::new();
     for d in docs {
         *totals
-            .entry((&d.day, &d.org_code, &d.business_category))
+            .entry([&d.day, &d.org_code, &d.business_category])
             .or_default() += 1;
         for t in &d.terms {
             *terms
-                .entry((&d.day, &d.org_code, &d.business_category, t))
+                .entry([&d.day, &d.org_code, &d.business_category, t])
                 .or_default() += 1;
-            *by_org.entry((&d.day, &d.org_code, t)).or_default() += 1;
-            *by_day.entry((&d.day, t)).or_default() += 1;
+            *by_org.entry([&d.day, &d.org_code, t]).or_default() += 1;
+            *by_day.entry([&d.day, t]).or_default() += 1;
         }
     }
-    for ((day, org, cat), n) in totals {
-        sqlx::query(
-            "INSERT INTO doc_stats (day, org_code, business_category, docs) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (day, org_code, business_category) DO UPDATE SET docs = doc_stats.docs + excluded.docs",
-        )
-        .bind(day)
-        .bind(org)
-        .bind(cat)
-        .bind(n)
-        .execute(&mut **tx)
-        .await?;
-    }
-    for ((day, org, cat, term), n) in terms {
-        sqlx::query(
-            "INSERT INTO term_stats (day, org_code, business_category, term, docs) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (day, org_code, business_category, term) DO UPDATE SET docs = term_stats.docs + excluded.docs",
-        )
-        .bind(day)
-        .bind(org)
-        .bind(cat)
-        .bind(term)
-        .bind(n)
-        .execute(&mut **tx)
-        .await?;
-    }
-    for ((day, org, term), n) in by_org {
-        sqlx::query(
-            "INSERT INTO term_stats_org (day, org_code, term, docs) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (day, org_code, term) DO UPDATE SET docs = term_stats_org.docs + excluded.docs",
-        )
-        .bind(day)
-        .bind(org)
-        .bind(term)
-        .bind(n)
-        .execute(&mut **tx)
-        .await?;
-    }
-    for ((day, term), n) in by_day {
-        sqlx::query(
-            "INSERT INTO term_stats_day (day, term, docs) VALUES ($1, $2, $3)
-             ON CONFLICT (day, term) DO UPDATE SET docs = term_stats_day.docs + excluded.docs",
-        )
-        .bind(day)
-        .bind(term)
-        .bind(n)
-        .execute(&mut **tx)
-        .await?;
+    upsert_counts(tx, "doc_stats", &["day", "org_code", "business_category"], totals).await?;
+    upsert_counts(
+        tx,
+        "term_stats",
+        &["day", "org_code", "business_category", "term"],
+        terms,
+    )
+    .await?;
+    upsert_counts(tx, "term_stats_org", &["day", "org_code", "term"], by_org).await?;
+    upsert_counts(tx, "term_stats_day", &["day", "term"], by_day).await?;
+    Ok(())
+}
+
+/// Rows per upsert statement: well under both backends' limits on bound
+/// parameters.
+const UPSERT_ROWS: usize = 500;
+
+async fn upsert_counts<const N: usize>(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    table: &str,
+    keys: &[&str; N],
+    counts: HashMap<[&str; N], i64>,
+) -> Result<(), StoreError> {
+    let mut columns: Vec<&str> = keys.to_vec();
+    columns.push("docs");
+    let rows: Vec<Vec<Param>> = counts
+        .into_iter()
+        .map(|(key, n)| {
+            let mut row: Vec<Param> = key.iter().map(|k| Param::text(*k)).collect();
+            row.push(Param::Int(n));
+            row
+        })
+        .collect();
+    for chunk in rows.chunks(UPSERT_ROWS) {
+        let mut q = Sql::insert_many(table, &columns, chunk);
+        q.push(&format!(
+            " ON CONFLICT ({}) DO UPDATE SET docs = {table}.docs + excluded.docs",
+            keys.join(", ")
+        ));
+        q.query().execute(&mut **tx).await?;
     }
     Ok(())
 }

@@ -259,6 +259,9 @@ fn read_documents(path: &Path) -> anyhow::Result<Vec<Document>> {
 // Verbs.
 
 /// `xiaobao segment [FILE]`.
+/// Lines segmented together on the worker threads.
+const SEGMENT_BLOCK: usize = 4096;
+
 pub fn segment(args: SegmentArgs) -> anyhow::Result<ExitCode> {
     let seg = Segmenter::shared();
     let reader: Box<dyn BufRead> = match &args.file {
@@ -268,10 +271,34 @@ pub fn segment(args: SegmentArgs) -> anyhow::Result<ExitCode> {
         None => Box::new(io::stdin().lock()),
     };
     let mut out = BufWriter::new(io::stdout().lock());
-    for (i, line) in reader.lines().enumerate() {
-        let line = line.with_context(|| format!("第 {} 行无法读取（需为 UTF-8 文本）", i + 1))?;
-        let tokens = seg.tokens(&pii::mask_text(&line));
-        writeln!(out, "{}", tokens.join(" "))?;
+    // Lines are segmented in blocks on every core and written in input order.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut lines = reader.lines().enumerate().peekable();
+    while lines.peek().is_some() {
+        let mut block = Vec::with_capacity(SEGMENT_BLOCK);
+        for (i, line) in lines.by_ref().take(SEGMENT_BLOCK) {
+            block.push(line.with_context(|| format!("第 {} 行无法读取（需为 UTF-8 文本）", i + 1))?);
+        }
+        let chunk = block.len().div_ceil(threads).max(1);
+        let parts: Vec<Vec<String>> = std::thread::scope(|s| -> anyhow::Result<_> {
+            let handles: Vec<_> = block
+                .chunks(chunk)
+                .map(|part| {
+                    s.spawn(move || {
+                        part.iter()
+                            .map(|line| seg.tokens(&pii::mask_text(line)).join(" "))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().map_err(|_| anyhow!("分词线程异常退出，未输出任何结果")))
+                .collect()
+        })?;
+        for line in parts.iter().flatten() {
+            writeln!(out, "{line}")?;
+        }
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
