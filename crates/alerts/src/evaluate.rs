@@ -462,13 +462,18 @@ impl Evaluator {
                     .map(|(c, _)| (None, Some(c.to_string()))),
             );
         }
+        // Every term of every scope is one test; the false-discovery rate is
+        // controlled over all of them together, since testing 30 scopes at
+        // the rule's rate each would multiply the false alarms by 30.
+        let mut reports = Vec::with_capacity(scopes.len());
+        let mut p_values: Vec<f64> = Vec::new();
         for (org, category) in scopes {
             let mut options = RisingOptions::new(day);
             options.window_days = p.window_days;
             options.baseline_days = p.baseline_days;
             options.fdr = p.fdr;
             options.min_window_docs = p.min_window_docs;
-            options.top = p.max_terms;
+            options.top = usize::MAX;
             options.examples = MAX_IDS;
             options.scope = Scope {
                 orgs: org.iter().cloned().collect(),
@@ -476,10 +481,37 @@ impl Evaluator {
                 ..Scope::default()
             };
             let report = rising(docs, &options, self.segmenter)?;
-            for t in report.terms.iter().filter(|t| t.significant).take(p.max_terms) {
+            p_values.extend(report.terms.iter().map(|t| t.p_value));
+            // Terms seen only in the baseline were tested too (p = 1).
+            p_values.extend(std::iter::repeat_n(
+                1.0,
+                report.tested_terms.saturating_sub(report.terms.len()),
+            ));
+            reports.push((org, category, options.scope, report));
+        }
+        let q_values = benjamini_hochberg(&p_values);
+        let mut offset = 0;
+        for (org, category, scope_filter, report) in reports {
+            let q_of = |i: usize| q_values.get(offset + i).copied().unwrap_or(1.0);
+            let mut flagged: Vec<(usize, f64)> = report
+                .terms
+                .iter()
+                .enumerate()
+                .filter(|(i, t)| t.window_docs >= p.min_window_docs && q_of(*i) <= p.fdr)
+                .map(|(i, _)| (i, q_of(i)))
+                .collect();
+            offset += report.tested_terms.max(report.terms.len());
+            flagged.sort_by(|a, b| {
+                report.terms[b.0]
+                    .score
+                    .total_cmp(&report.terms[a.0].score)
+                    .then_with(|| report.terms[a.0].term.cmp(&report.terms[b.0].term))
+            });
+            for (i, q) in flagged.into_iter().take(p.max_terms) {
+                let t = &report.terms[i];
                 let term = t.term.clone();
                 let series = daily_series(docs, report.baseline_start, day, |doc| {
-                    options.scope.matches_attributes(doc)
+                    scope_filter.matches_attributes(doc)
                         && doc
                             .terms
                             .as_ref()
@@ -507,7 +539,7 @@ impl Evaluator {
                     baseline_to: Some(report.baseline_end),
                     ratio: Some(round4(t.growth)),
                     p_value: Some(t.p_value),
-                    q_value: Some(t.q_value),
+                    q_value: Some(q),
                     terms: vec![term.clone()],
                     complaint_ids: t.example_ids.clone(),
                     series,
