@@ -38,7 +38,9 @@ fn main() {
     };
     let seg = Segmenter::shared();
     // History before the first evaluated day: the longest baseline.
-    let warmup = 56u64.max(35);
+    let volume_baseline = u64::from(rules.volume_spike.params.baseline_days);
+    let rising_span = rules.rising_term.params.window_days + rules.rising_term.params.baseline_days;
+    let warmup = volume_baseline.max(u64::from(rising_span));
     let started = Instant::now();
 
     let mut volume_rules = rules.clone();
@@ -72,7 +74,7 @@ fn main() {
         // present in the baseline or today.
         let mut d = from;
         while d <= to {
-            let base_from = d - chrono::Days::new(56);
+            let base_from = d - chrono::Days::new(volume_baseline);
             let mut units = std::collections::HashSet::new();
             for doc in records.between(base_from, d) {
                 if let Some(o) = &doc.org {
@@ -136,7 +138,9 @@ fn main() {
         "{streams} streams × {days} days without change ({docs_total} complaints, 10 organisations × 6 categories each), {:.0} s",
         started.elapsed().as_secs_f64()
     );
-    println!("rule          unit-days tested  alerting unit-days  rate per unit-day  alerts (first day)  per stream  per stream-year  streams with any");
+    println!(
+        "rule          unit-days tested  alerting unit-days  rate per unit-day  alerts (first day)  per stream  per stream-year  streams with any"
+    );
     println!(
         "volume_spike  {v_units:>16}  {v_alert_days:>18}  {:>17.2e}  {v_alerts:>18}  {:>10.2}  {:>15.2}  {v_streams_hit:>7}/{streams}",
         v_alert_days as f64 / v_units.max(1) as f64,

@@ -181,7 +181,11 @@ impl Evaluator {
         {
             self.ticket(doc, facts, &mut out);
         }
-        out.sort_by(|a, b| a.rule.cmp(&b.rule).then_with(|| a.dedup_key.cmp(&b.dedup_key)));
+        out.sort_by(|a, b| {
+            a.rule
+                .cmp(&b.rule)
+                .then_with(|| a.dedup_key.cmp(&b.dedup_key))
+        });
         out.dedup_by(|a, b| a.dedup_key == b.dedup_key);
         Ok(out)
     }
@@ -342,7 +346,8 @@ impl Evaluator {
                         .as_ref()
                         .is_none_or(|c| doc.business_category.as_ref() == Some(c))
             };
-            let in_unit = |doc: &Document, f: &RecordFacts| matches(doc) && in_scope(&cfg.scope, doc, f);
+            let in_unit =
+                |doc: &Document, f: &RecordFacts| matches(doc) && in_scope(&cfg.scope, doc, f);
             let ids: Vec<String> = docs
                 .iter()
                 .zip(facts)
@@ -512,10 +517,7 @@ impl Evaluator {
                 let term = t.term.clone();
                 let series = daily_series(docs, report.baseline_start, day, |doc| {
                     scope_filter.matches_attributes(doc)
-                        && doc
-                            .terms
-                            .as_ref()
-                            .is_some_and(|ts| ts.iter().any(|x| *x == term))
+                        && doc.terms.as_ref().is_some_and(|ts| ts.contains(&term))
                 });
                 let where_ = match (&org, &category) {
                     (Some(o), _) => o.clone(),
@@ -614,7 +616,11 @@ impl Evaluator {
             let Some(anchor) = c.member_ids.first() else {
                 continue;
             };
-            let org = c.orgs.first().map(|o| o.org.clone()).filter(|o| o != "未知");
+            let org = c
+                .orgs
+                .first()
+                .map(|o| o.org.clone())
+                .filter(|o| o != "未知");
             let terms: Vec<String> = c.top_terms.iter().take(3).map(|t| t.term.clone()).collect();
             let mut series_counts: BTreeMap<NaiveDate, u64> = BTreeMap::new();
             let mut d = window_from;
@@ -657,7 +663,10 @@ impl Evaluator {
                     .collect(),
                 ..Evidence::default()
             };
-            let where_ = org.clone().map(|o| format!("，主要涉及{o}")).unwrap_or_default();
+            let where_ = org
+                .clone()
+                .map(|o| format!("，主要涉及{o}"))
+                .unwrap_or_default();
             let topic = if terms.is_empty() {
                 String::new()
             } else {
@@ -732,7 +741,11 @@ impl Evaluator {
             }
             let evidence = Evidence {
                 count: idx.len() as u64,
-                complaint_ids: idx.iter().take(MAX_IDS).map(|&i| docs[i].id.clone()).collect(),
+                complaint_ids: idx
+                    .iter()
+                    .take(MAX_IDS)
+                    .map(|&i| docs[i].id.clone())
+                    .collect(),
                 breakdown: cats
                     .into_iter()
                     .map(|(label, count)| LabelCount {
@@ -754,7 +767,9 @@ impl Evaluator {
                 "重复投诉：同一投诉人近 {} 天内投诉 {} 次{}",
                 p.window_days,
                 idx.len(),
-                org.as_ref().map(|o| format!("，最近一次由{o}处理")).unwrap_or_default()
+                org.as_ref()
+                    .map(|o| format!("，最近一次由{o}处理"))
+                    .unwrap_or_default()
             );
             let mut candidate = self.candidate(
                 RuleKind::RepeatComplainant,
@@ -865,7 +880,11 @@ impl Evaluator {
                 };
                 let labels: Vec<String> = tags.iter().map(|t| t.label_zh().to_string()).collect();
                 let title = if self_harm {
-                    format!("投诉 {} 含极端言行表述，请立即关注：{}", doc.id, labels.join("、"))
+                    format!(
+                        "投诉 {} 含极端言行表述，请立即关注：{}",
+                        doc.id,
+                        labels.join("、")
+                    )
                 } else {
                     format!("投诉 {} 有升级风险：{}", doc.id, labels.join("、"))
                 };
@@ -895,12 +914,20 @@ impl Evaluator {
                 add(flag);
             }
             if vul.params.text_cues {
-                for tag in signals.tags.iter().filter(|t| t.group() == SignalGroup::Vulnerable) {
+                for tag in signals
+                    .tags
+                    .iter()
+                    .filter(|t| t.group() == SignalGroup::Vulnerable)
+                {
                     add(tag.label_zh());
                 }
             }
             if !groups.is_empty() {
-                let title = format!("特殊群体投诉 {}：{}，请机构消保联系人关注", doc.id, groups.join("、"));
+                let title = format!(
+                    "特殊群体投诉 {}：{}，请机构消保联系人关注",
+                    doc.id,
+                    groups.join("、")
+                );
                 out.push(self.candidate(
                     RuleKind::VulnerableCustomer,
                     day,

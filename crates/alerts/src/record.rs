@@ -54,7 +54,10 @@ impl fmt::Debug for RecordFacts {
     /// Leaves the complainant key out: it identifies a person across tickets.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RecordFacts")
-            .field("complainant_key", &self.complainant_key.as_ref().map(|_| ".."))
+            .field(
+                "complainant_key",
+                &self.complainant_key.as_ref().map(|_| ".."),
+            )
             .field("vulnerable", &self.vulnerable)
             .field("due_date", &self.due_date)
             .field("closed_at", &self.closed_at)
@@ -255,8 +258,16 @@ mod tests {
             mid.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
             ["R2", "R3"]
         );
-        assert!(records.between(day("2026-01-04"), day("2026-01-09")).is_empty());
-        assert!(records.between(day("2026-01-03"), day("2026-01-01")).is_empty());
+        assert!(
+            records
+                .between(day("2026-01-04"), day("2026-01-09"))
+                .is_empty()
+        );
+        assert!(
+            records
+                .between(day("2026-01-03"), day("2026-01-01"))
+                .is_empty()
+        );
         assert!(records.documents().iter().all(|d| d.terms.is_some()));
     }
 }

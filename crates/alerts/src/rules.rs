@@ -416,11 +416,7 @@ impl RuleSet {
         if p.tags.is_empty() {
             return Err(bad(k, "tags 不能为空（停用请设 enabled 为 false）"));
         }
-        if let Some(t) = p
-            .tags
-            .iter()
-            .find(|t| t.group() != SignalGroup::Escalation)
-        {
+        if let Some(t) = p.tags.iter().find(|t| t.group() != SignalGroup::Escalation) {
             return Err(bad(
                 k,
                 &format!("tags 只能是升级风险类标签，{} 不是", t.label_zh()),
@@ -538,7 +534,11 @@ mod tests {
                 json!(7),
                 "baseline_days",
             ),
-            (&["volume_spike", "params", "min_ratio"], json!(0.5), "min_ratio"),
+            (
+                &["volume_spike", "params", "min_ratio"],
+                json!(0.5),
+                "min_ratio",
+            ),
             (
                 &["same_event_cluster", "params", "major_size"],
                 json!(3),
@@ -584,8 +584,8 @@ mod tests {
         );
         let severity = edited(&["volume_spike", "severity"], json!("urgent"));
         assert!(matches!(severity, Err(AlertsError::RulesFormat(_))));
-        let chinese = edited(&["volume_spike", "severity"], json!("高"))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let chinese =
+            edited(&["volume_spike", "severity"], json!("高")).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(chinese.volume_spike.severity, Severity::High);
         assert!(matches!(
             RuleSet::from_json("{"),
@@ -593,7 +593,9 @@ mod tests {
         ));
         let missing = RuleSet::from_json("{}").err().map(|e| e.to_string());
         assert!(
-            missing.as_deref().is_some_and(|m| m.contains("volume_spike")),
+            missing
+                .as_deref()
+                .is_some_and(|m| m.contains("volume_spike")),
             "{missing:?}"
         );
     }

@@ -222,6 +222,9 @@ mod tests {
         let t = spike_test(10, 432, profile.weight(sunday), profile.sum(from, to));
         assert!(t.p_value < 1e-3, "{t:?}");
         // Without data, no effect.
-        assert_eq!(WeekdayProfile::estimate([0; 7], [0; 7]), WeekdayProfile::FLAT);
+        assert_eq!(
+            WeekdayProfile::estimate([0; 7], [0; 7]),
+            WeekdayProfile::FLAT
+        );
     }
 }

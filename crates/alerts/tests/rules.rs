@@ -219,12 +219,7 @@ fn rising_term_fires_when_a_topic_appears() {
     // Nothing else rises.
     let others: Vec<&AlertCandidate> = alerts
         .iter()
-        .filter(|a| {
-            !a.scope
-                .term
-                .as_deref()
-                .is_some_and(|t| FACE.contains(t))
-        })
+        .filter(|a| !a.scope.term.as_deref().is_some_and(|t| FACE.contains(t)))
         .collect();
     assert!(others.is_empty(), "{:#?}", summary(&alerts));
 }
@@ -332,7 +327,13 @@ fn repeat_complainant_fires_on_three_in_thirty_days() {
     // Another person, twice.
     for (i, d) in [5u64, 6].iter().enumerate() {
         list.push(with_key(
-            record(format!("S{i}"), day(*d), "ORG02", "贷款", text(&mut rng, "贷款")),
+            record(
+                format!("S{i}"),
+                day(*d),
+                "ORG02",
+                "贷款",
+                text(&mut rng, "贷款"),
+            ),
             "bidx:0000aa",
         ));
     }
@@ -345,7 +346,12 @@ fn repeat_complainant_fires_on_three_in_thirty_days() {
     assert_eq!(a.org.as_deref(), Some("ORG04"));
     let json = serde_json::to_string(a).unwrap_or_default();
     assert!(!json.contains("7f3a9c"), "the key must not leak: {json}");
-    assert!(a.scope.complainant.as_deref().is_some_and(|c| c.len() == 12));
+    assert!(
+        a.scope
+            .complainant
+            .as_deref()
+            .is_some_and(|c| c.len() == 12)
+    );
 }
 
 #[test]
@@ -354,13 +360,25 @@ fn repeat_complainant_is_silent_when_spread_out_or_unknown() {
     let mut list = Vec::new();
     for (i, d) in [0u64, 31, 62].iter().enumerate() {
         list.push(with_key(
-            record(format!("R{i}"), day(*d), "ORG01", "贷款", text(&mut rng, "贷款")),
+            record(
+                format!("R{i}"),
+                day(*d),
+                "ORG01",
+                "贷款",
+                text(&mut rng, "贷款"),
+            ),
             "bidx:1",
         ));
     }
     // Without keys nothing can be matched.
     for i in 0..5 {
-        list.push(record(format!("N{i}"), day(40), "ORG01", "贷款", text(&mut rng, "贷款")));
+        list.push(record(
+            format!("N{i}"),
+            day(40),
+            "ORG01",
+            "贷款",
+            text(&mut rng, "贷款"),
+        ));
     }
     let alerts = backtest(&only(RuleKind::RepeatComplainant), &records(list), 0, 90);
     assert!(alerts.is_empty(), "{:#?}", summary(&alerts));
@@ -372,7 +390,14 @@ fn repeat_complainant_is_silent_when_spread_out_or_unknown() {
 fn with_deadline(mut r: Record, due: NaiveDate, closed: Option<NaiveDate>) -> Record {
     r.facts.due_date = Some(due);
     r.facts.closed_at = closed;
-    r.facts.status = Some(if closed.is_some() { "closed" } else { "in_progress" }.into());
+    r.facts.status = Some(
+        if closed.is_some() {
+            "closed"
+        } else {
+            "in_progress"
+        }
+        .into(),
+    );
     r
 }
 
@@ -380,12 +405,24 @@ fn with_deadline(mut r: Record, due: NaiveDate, closed: Option<NaiveDate>) -> Re
 fn deadlines_fire_at_three_days_left_and_after_the_due_date() {
     let mut rng = Rng(81);
     let open = with_deadline(
-        record("OPEN".into(), day(0), "ORG01", "银行卡", text(&mut rng, "银行卡")),
+        record(
+            "OPEN".into(),
+            day(0),
+            "ORG01",
+            "银行卡",
+            text(&mut rng, "银行卡"),
+        ),
         day(15),
         None,
     );
     let late = with_deadline(
-        record("LATE".into(), day(0), "ORG02", "银行卡", text(&mut rng, "银行卡")),
+        record(
+            "LATE".into(),
+            day(0),
+            "ORG02",
+            "银行卡",
+            text(&mut rng, "银行卡"),
+        ),
         day(15),
         Some(day(20)),
     );
@@ -432,7 +469,11 @@ fn deadlines_fire_at_three_days_left_and_after_the_due_date() {
     let day25 = ev
         .evaluate(day(25), &records(alerts_source()))
         .unwrap_or_default();
-    assert!(day25.iter().all(|a| a.scope.complaint.as_deref() != Some("LATE")));
+    assert!(
+        day25
+            .iter()
+            .all(|a| a.scope.complaint.as_deref() != Some("LATE"))
+    );
 }
 
 /// The same two records as above, for the single-day check.
@@ -440,12 +481,24 @@ fn alerts_source() -> Vec<Record> {
     let mut rng = Rng(81);
     vec![
         with_deadline(
-            record("OPEN".into(), day(0), "ORG01", "银行卡", text(&mut rng, "银行卡")),
+            record(
+                "OPEN".into(),
+                day(0),
+                "ORG01",
+                "银行卡",
+                text(&mut rng, "银行卡"),
+            ),
             day(15),
             None,
         ),
         with_deadline(
-            record("LATE".into(), day(0), "ORG02", "银行卡", text(&mut rng, "银行卡")),
+            record(
+                "LATE".into(),
+                day(0),
+                "ORG02",
+                "银行卡",
+                text(&mut rng, "银行卡"),
+            ),
             day(15),
             Some(day(20)),
         ),
@@ -456,14 +509,32 @@ fn alerts_source() -> Vec<Record> {
 fn deadlines_are_silent_for_closed_or_undated_complaints() {
     let mut rng = Rng(82);
     let closed_in_time = with_deadline(
-        record("OK".into(), day(0), "ORG01", "银行卡", text(&mut rng, "银行卡")),
+        record(
+            "OK".into(),
+            day(0),
+            "ORG01",
+            "银行卡",
+            text(&mut rng, "银行卡"),
+        ),
         day(15),
         Some(day(9)),
     );
-    let mut withdrawn = record("WD".into(), day(0), "ORG01", "银行卡", text(&mut rng, "银行卡"));
+    let mut withdrawn = record(
+        "WD".into(),
+        day(0),
+        "ORG01",
+        "银行卡",
+        text(&mut rng, "银行卡"),
+    );
     withdrawn.facts.due_date = Some(day(15));
     withdrawn.facts.status = Some("withdrawn".into());
-    let undated = record("ND".into(), day(0), "ORG01", "银行卡", text(&mut rng, "银行卡"));
+    let undated = record(
+        "ND".into(),
+        day(0),
+        "ORG01",
+        "银行卡",
+        text(&mut rng, "银行卡"),
+    );
     let recs = records(vec![closed_in_time, withdrawn, undated]);
     for kind in [RuleKind::SlaAtRisk, RuleKind::SlaOverdue] {
         let alerts = backtest(&only(kind), &recs, 0, 40);
@@ -548,7 +619,10 @@ fn sensitive_data_fires_on_c3_secrets_without_copying_them() {
     assert_eq!(a[0].severity, Severity::High);
     assert!(a[0].evidence.tags.contains(&"验证码".to_string()));
     let json = serde_json::to_string(&a).unwrap_or_default();
-    assert!(!json.contains("583920") && !json.contains("908172"), "{json}");
+    assert!(
+        !json.contains("583920") && !json.contains("908172"),
+        "{json}"
+    );
 }
 
 #[test]
@@ -636,9 +710,18 @@ fn scope_limits_a_rule_to_a_subtree_and_categories() {
 fn backtest_rejects_bad_periods() {
     let ev = only(RuleKind::SensitiveData);
     let recs = records(Vec::new());
-    let err = ev.backtest(&recs, day(5), day(1)).err().map(|e| e.to_string());
+    let err = ev
+        .backtest(&recs, day(5), day(1))
+        .err()
+        .map(|e| e.to_string());
     assert!(err.is_some_and(|e| e.contains("开始日期")));
-    let err = ev.backtest(&recs, day(0), day(4000)).err().map(|e| e.to_string());
+    let err = ev
+        .backtest(&recs, day(0), day(4000))
+        .err()
+        .map(|e| e.to_string());
     assert!(err.is_some_and(|e| e.contains("过长")));
-    assert!(ev.backtest(&recs, day(0), day(0)).is_ok_and(|a| a.is_empty()));
+    assert!(
+        ev.backtest(&recs, day(0), day(0))
+            .is_ok_and(|a| a.is_empty())
+    );
 }

@@ -41,11 +41,13 @@ impl Notification {
     /// `link` the address of the alert in the alert centre.
     pub fn from_alert(alert: &AlertCandidate, org_name: Option<&str>, link: Option<&str>) -> Self {
         let ev = &alert.evidence;
-        let mut facts: Vec<(String, String)> = vec![("涉及投诉".into(), format!("{} 件", ev.count))];
+        let mut facts: Vec<(String, String)> =
+            vec![("涉及投诉".into(), format!("{} 件", ev.count))];
         if let Some(e) = ev.expected {
             facts.push(("基线预期".into(), format!("{e:.1} 件")));
         }
-        if let (Some(n), Some(from), Some(to)) = (ev.baseline_count, ev.baseline_from, ev.baseline_to)
+        if let (Some(n), Some(from), Some(to)) =
+            (ev.baseline_count, ev.baseline_from, ev.baseline_to)
         {
             facts.push(("基期".into(), format!("{from} 至 {to}，{n} 件")));
         }
@@ -254,7 +256,11 @@ mod tests {
 
     #[test]
     fn renderings_have_the_robot_shapes_and_no_personal_data() {
-        let n = Notification::from_alert(&alert(), Some("杭州西湖支行"), Some("https://xb.example/alerts/1"));
+        let n = Notification::from_alert(
+            &alert(),
+            Some("杭州西湖支行"),
+            Some("https://xb.example/alerts/1"),
+        );
         let wecom = n.wecom();
         assert_eq!(wecom["msgtype"], "markdown");
         let content = wecom["markdown"]["content"].as_str().unwrap_or_default();
@@ -262,8 +268,16 @@ mod tests {
         assert!(content.contains("<font color=\"warning\">高</font>"));
         let ding = n.dingtalk();
         assert_eq!(ding["msgtype"], "markdown");
-        assert!(ding["markdown"]["title"].as_str().is_some_and(|t| t.contains("投诉量异常上升")));
-        assert!(ding["markdown"]["text"].as_str().is_some_and(|t| t.contains("人脸识别")));
+        assert!(
+            ding["markdown"]["title"]
+                .as_str()
+                .is_some_and(|t| t.contains("投诉量异常上升"))
+        );
+        assert!(
+            ding["markdown"]["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("人脸识别"))
+        );
         let generic = n.generic();
         assert_eq!(generic["rule"], "volume_spike");
         assert_eq!(generic["severity"], "high");
@@ -284,7 +298,10 @@ mod tests {
         let mut a = alert();
         a.title = "很长的标题".repeat(600);
         let n = Notification::from_alert(&a, None, None);
-        let content = n.wecom()["markdown"]["content"].as_str().unwrap_or_default().to_string();
+        let content = n.wecom()["markdown"]["content"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         assert!(content.len() <= 4096 && !content.is_empty());
         assert_eq!(n.org, "HZ01");
     }

@@ -178,7 +178,10 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// The wait after failed attempt `attempt` (1-based).
     pub fn backoff(&self, attempt: u32) -> Duration {
-        let factor = self.multiplier.max(1.0).powi(attempt.saturating_sub(1) as i32);
+        let factor = self
+            .multiplier
+            .max(1.0)
+            .powi(attempt.saturating_sub(1) as i32);
         self.initial_backoff.mul_f64(factor).min(self.max_backoff)
     }
 }
@@ -268,12 +271,12 @@ impl Notifier {
         for attempt in 1..=self.retry.max_attempts.max(1) {
             record.attempts = attempt;
             let result = match &channel.kind {
-                ChannelKind::Wecom { url } => {
-                    self.post(url, &notification.wecom(), true).await
-                }
+                ChannelKind::Wecom { url } => self.post(url, &notification.wecom(), true).await,
                 ChannelKind::Dingtalk { url, secret } => {
                     let url = match secret {
-                        Some(secret) => dingtalk_signed_url(url, secret, Utc::now().timestamp_millis()),
+                        Some(secret) => {
+                            dingtalk_signed_url(url, secret, Utc::now().timestamp_millis())
+                        }
                         None => Ok(url.clone()),
                     };
                     match url {
@@ -312,22 +315,33 @@ impl Notifier {
     }
 
     /// One POST of a JSON body; `robot`: the answer carries an `errcode`.
-    async fn post(&self, url: &str, body: &serde_json::Value, robot: bool) -> Result<Option<u16>, Failure> {
-        let response = self.http.post(url).json(body).send().await.map_err(|e| Failure {
-            message: format!(
-                "请求失败：{}",
-                if e.is_timeout() {
-                    "超时".to_string()
-                } else if e.is_connect() {
-                    "无法连接".to_string()
-                } else {
-                    // The URL holds the robot key: never log it.
-                    e.without_url().to_string()
-                }
-            ),
-            transient: true,
-            http_status: None,
-        })?;
+    async fn post(
+        &self,
+        url: &str,
+        body: &serde_json::Value,
+        robot: bool,
+    ) -> Result<Option<u16>, Failure> {
+        let response = self
+            .http
+            .post(url)
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| Failure {
+                message: format!(
+                    "请求失败：{}",
+                    if e.is_timeout() {
+                        "超时".to_string()
+                    } else if e.is_connect() {
+                        "无法连接".to_string()
+                    } else {
+                        // The URL holds the robot key: never log it.
+                        e.without_url().to_string()
+                    }
+                ),
+                transient: true,
+                http_status: None,
+            })?;
         let status = response.status();
         let code = status.as_u16();
         if !status.is_success() {
@@ -376,7 +390,9 @@ impl Notifier {
             .map_err(|_| permanent(format!("发件地址无效：{}", s.from)))?;
         let mut builder = Message::builder().from(from).subject(n.email_subject());
         for to in &s.to {
-            let to: Mailbox = to.parse().map_err(|_| permanent(format!("收件地址无效：{to}")))?;
+            let to: Mailbox = to
+                .parse()
+                .map_err(|_| permanent(format!("收件地址无效：{to}")))?;
             builder = builder.to(to);
         }
         let message = builder
@@ -388,7 +404,9 @@ impl Notifier {
             )
             .map_err(|e| permanent(format!("邮件无法生成：{e}")))?;
         let builder = match s.security {
-            SmtpSecurity::Plain => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host)),
+            SmtpSecurity::Plain => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
+                &s.host,
+            )),
             SmtpSecurity::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host),
             SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host),
         }
@@ -412,7 +430,11 @@ impl Notifier {
 /// The 钉钉 signed webhook address: `timestamp` (ms) and
 /// `sign = urlencode(base64(HMAC-SHA256(secret, "{timestamp}\n{secret}")))`
 /// appended to the query, as the DingTalk custom-robot documentation says.
-pub fn dingtalk_signed_url(url: &str, secret: &str, timestamp_ms: i64) -> Result<String, NotifyError> {
+pub fn dingtalk_signed_url(
+    url: &str,
+    secret: &str,
+    timestamp_ms: i64,
+) -> Result<String, NotifyError> {
     let mut url = reqwest::Url::parse(url).map_err(|_| NotifyError::InvalidChannel {
         name: "dingtalk".into(),
         reason: "地址无效".into(),
@@ -481,9 +503,14 @@ mod tests {
         assert!(channels.iter().all(|c| c.validate().is_ok()));
         let bad = Channel {
             name: "x".into(),
-            kind: ChannelKind::Webhook { url: "ftp://x".into() },
+            kind: ChannelKind::Webhook {
+                url: "ftp://x".into(),
+            },
         };
-        assert!(bad.validate().is_err_and(|e| e.to_string().contains("地址无效")));
+        assert!(
+            bad.validate()
+                .is_err_and(|e| e.to_string().contains("地址无效"))
+        );
         let bad_mail = Channel {
             name: "m".into(),
             kind: ChannelKind::Email(SmtpSettings {
@@ -496,6 +523,10 @@ mod tests {
                 to: vec!["c@d.example".into()],
             }),
         };
-        assert!(bad_mail.validate().is_err_and(|e| e.to_string().contains("同时")));
+        assert!(
+            bad_mail
+                .validate()
+                .is_err_and(|e| e.to_string().contains("同时"))
+        );
     }
 }

@@ -41,7 +41,11 @@ fn alert() -> AlertCandidate {
 }
 
 fn notification() -> Notification {
-    Notification::from_alert(&alert(), Some("杭州西湖支行"), Some("https://xb.bank.example/alerts/42"))
+    Notification::from_alert(
+        &alert(),
+        Some("杭州西湖支行"),
+        Some("https://xb.bank.example/alerts/42"),
+    )
 }
 
 fn fast_retry() -> RetryPolicy {
@@ -80,7 +84,9 @@ async fn receiver() -> (String, Received) {
                 return (StatusCode::INTERNAL_SERVER_ERROR, String::new());
             };
             r.push((format!("/{mode}/{robot}"), query.unwrap_or_default(), body));
-            r.iter().filter(|(p, _, _)| p == &format!("/{mode}/{robot}")).count()
+            r.iter()
+                .filter(|(p, _, _)| p == &format!("/{mode}/{robot}"))
+                .count()
         };
         let ok = if robot == "generic" {
             "{\"accepted\":true}".to_string()
@@ -129,7 +135,12 @@ fn assert_clean(body: &str) {
 async fn wecom_robot_gets_the_alert_after_a_failed_first_attempt() {
     let (base, rx) = receiver().await;
     let notifier = Notifier::new(fast_retry()).unwrap_or_else(|e| panic!("{e}"));
-    let ch = channel("消保部群", ChannelKind::Wecom { url: format!("{base}/flaky/wecom?key=k1") });
+    let ch = channel(
+        "消保部群",
+        ChannelKind::Wecom {
+            url: format!("{base}/flaky/wecom?key=k1"),
+        },
+    );
     let delivery = notifier.deliver(&ch, &notification()).await;
     assert_eq!(delivery.status, DeliveryStatus::Delivered, "{delivery:?}");
     assert_eq!(delivery.attempts, 2);
@@ -180,12 +191,23 @@ async fn dingtalk_robot_gets_a_signed_markdown_message() {
     assert_eq!(get("access_token"), "t1");
     let ts: i64 = get("timestamp").parse().unwrap_or_default();
     assert!((chrono::Utc::now().timestamp_millis() - ts).abs() < 60_000);
-    let sign = get("sign").replace("%2B", "+").replace("%2F", "/").replace("%3D", "=");
+    let sign = get("sign")
+        .replace("%2B", "+")
+        .replace("%2F", "/")
+        .replace("%3D", "=");
     assert_eq!(sign, dingtalk_sign(secret, ts).unwrap_or_default());
     let body: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
     assert_eq!(body["msgtype"], "markdown");
-    assert!(body["markdown"]["title"].as_str().is_some_and(|t| t.contains("敏感信息泄露")));
-    assert!(body["markdown"]["text"].as_str().is_some_and(|t| t.contains("杭州西湖支行")));
+    assert!(
+        body["markdown"]["title"]
+            .as_str()
+            .is_some_and(|t| t.contains("敏感信息泄露"))
+    );
+    assert!(
+        body["markdown"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("杭州西湖支行"))
+    );
     assert_clean(&got[1].2);
 }
 
@@ -193,9 +215,17 @@ async fn dingtalk_robot_gets_a_signed_markdown_message() {
 async fn generic_webhook_gets_json_in_one_attempt() {
     let (base, rx) = receiver().await;
     let notifier = Notifier::new(fast_retry()).unwrap_or_else(|e| panic!("{e}"));
-    let ch = channel("内部系统", ChannelKind::Webhook { url: format!("{base}/ok/generic") });
+    let ch = channel(
+        "内部系统",
+        ChannelKind::Webhook {
+            url: format!("{base}/ok/generic"),
+        },
+    );
     let delivery = notifier.deliver(&ch, &notification()).await;
-    assert_eq!((delivery.status, delivery.attempts), (DeliveryStatus::Delivered, 1));
+    assert_eq!(
+        (delivery.status, delivery.attempts),
+        (DeliveryStatus::Delivered, 1)
+    );
     let got = rx.all();
     let body: serde_json::Value = serde_json::from_str(&got[0].2).unwrap_or_default();
     assert_eq!(body["rule"], "sensitive_data");
@@ -211,39 +241,102 @@ async fn permanent_failures_stop_and_transient_ones_exhaust_the_retries() {
     let notifier = Notifier::new(fast_retry()).unwrap_or_else(|e| panic!("{e}"));
     let n = notification();
     let bad_key = notifier
-        .deliver(&channel("a", ChannelKind::Wecom { url: format!("{base}/bad-key/wecom") }), &n)
+        .deliver(
+            &channel(
+                "a",
+                ChannelKind::Wecom {
+                    url: format!("{base}/bad-key/wecom"),
+                },
+            ),
+            &n,
+        )
         .await;
-    assert_eq!((bad_key.status, bad_key.attempts), (DeliveryStatus::Failed, 1));
-    assert!(bad_key.last_error.as_deref().is_some_and(|e| e.contains("93000")));
+    assert_eq!(
+        (bad_key.status, bad_key.attempts),
+        (DeliveryStatus::Failed, 1)
+    );
+    assert!(
+        bad_key
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("93000"))
+    );
     let gone = notifier
-        .deliver(&channel("b", ChannelKind::Webhook { url: format!("{base}/gone/generic") }), &n)
+        .deliver(
+            &channel(
+                "b",
+                ChannelKind::Webhook {
+                    url: format!("{base}/gone/generic"),
+                },
+            ),
+            &n,
+        )
         .await;
-    assert_eq!((gone.status, gone.attempts, gone.http_status), (DeliveryStatus::Failed, 1, Some(404)));
+    assert_eq!(
+        (gone.status, gone.attempts, gone.http_status),
+        (DeliveryStatus::Failed, 1, Some(404))
+    );
     let down = notifier
-        .deliver(&channel("c", ChannelKind::Webhook { url: format!("{base}/down/generic") }), &n)
+        .deliver(
+            &channel(
+                "c",
+                ChannelKind::Webhook {
+                    url: format!("{base}/down/generic"),
+                },
+            ),
+            &n,
+        )
         .await;
     assert_eq!((down.status, down.attempts), (DeliveryStatus::Failed, 3));
-    assert!(down.last_error.as_deref().is_some_and(|e| e.contains("503")));
+    assert!(
+        down.last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("503"))
+    );
     assert_eq!(rx.all().len(), 5);
     // Nobody listening: connection errors are retried, and the key in the
     // address is not quoted in the error.
-    let closed = TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("{e}"));
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let port = closed.local_addr().map(|a| a.port()).unwrap_or_default();
     drop(closed);
     let refused = notifier
         .deliver(
-            &channel("d", ChannelKind::Wecom { url: format!("http://127.0.0.1:{port}/x?key=SECRETKEY") }),
+            &channel(
+                "d",
+                ChannelKind::Wecom {
+                    url: format!("http://127.0.0.1:{port}/x?key=SECRETKEY"),
+                },
+            ),
             &n,
         )
         .await;
-    assert_eq!((refused.status, refused.attempts), (DeliveryStatus::Failed, 3));
+    assert_eq!(
+        (refused.status, refused.attempts),
+        (DeliveryStatus::Failed, 3)
+    );
     let err = refused.last_error.unwrap_or_default();
-    assert!(err.contains("无法连接") && !err.contains("SECRETKEY"), "{err}");
+    assert!(
+        err.contains("无法连接") && !err.contains("SECRETKEY"),
+        "{err}"
+    );
     // Invalid settings fail before any attempt.
     let invalid = notifier
-        .deliver(&channel("e", ChannelKind::Webhook { url: "not a url".into() }), &n)
+        .deliver(
+            &channel(
+                "e",
+                ChannelKind::Webhook {
+                    url: "not a url".into(),
+                },
+            ),
+            &n,
+        )
         .await;
-    assert_eq!((invalid.status, invalid.attempts), (DeliveryStatus::Failed, 0));
+    assert_eq!(
+        (invalid.status, invalid.attempts),
+        (DeliveryStatus::Failed, 0)
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -253,7 +346,9 @@ async fn permanent_failures_stop_and_transient_ones_exhaust_the_retries() {
 /// RSET, NOOP, QUIT). The first connection is turned away with `421`; later
 /// ones are accepted and their messages kept.
 async fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("{e}"));
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
     let messages = Arc::new(Mutex::new(Vec::new()));
     let envelope = Arc::new(Mutex::new(Vec::new()));
@@ -264,7 +359,9 @@ async fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>, Arc<Mutex<Vec<String>>>) 
             connections += 1;
             let (read, mut write) = stream.into_split();
             if connections == 1 {
-                let _ = write.write_all(b"421 4.3.2 sink busy, try again later\r\n").await;
+                let _ = write
+                    .write_all(b"421 4.3.2 sink busy, try again later\r\n")
+                    .await;
                 continue;
             }
             let (m, env) = (m.clone(), env.clone());
@@ -355,8 +452,14 @@ async fn mail_reaches_the_smtp_sink_after_a_busy_first_connection() {
     assert_eq!(delivery.attempts, 2);
     assert_eq!(delivery.kind, "email");
     let env = envelope.lock().map(|e| e.clone()).unwrap_or_default();
-    assert!(env.iter().any(|l| l.contains("<xiaobao@bank.example>")), "{env:?}");
-    assert!(env.iter().any(|l| l.contains("<risk@bank.example>")), "{env:?}");
+    assert!(
+        env.iter().any(|l| l.contains("<xiaobao@bank.example>")),
+        "{env:?}"
+    );
+    assert!(
+        env.iter().any(|l| l.contains("<risk@bank.example>")),
+        "{env:?}"
+    );
     let msgs = messages.lock().map(|m| m.clone()).unwrap_or_default();
     assert_eq!(msgs.len(), 1);
     let raw = &msgs[0];
@@ -371,7 +474,10 @@ async fn mail_reaches_the_smtp_sink_after_a_busy_first_connection() {
     assert!(subject.contains("消保预警·高"), "{subject}");
     // Adjacent encoded words join without the spaces between them (RFC 2047).
     assert!(subject.contains("C3类鉴别信息"), "{subject}");
-    assert!(unfolded.contains("Content-Transfer-Encoding: base64"), "{unfolded}");
+    assert!(
+        unfolded.contains("Content-Transfer-Encoding: base64"),
+        "{unfolded}"
+    );
     let text = String::from_utf8(
         base64::engine::general_purpose::STANDARD
             .decode(body.split_whitespace().collect::<String>())

@@ -69,7 +69,14 @@ pub fn day(n: u64) -> NaiveDate {
 /// Weekday factors (Monday first): busy weekdays, quiet weekends.
 pub const WEEKDAY: [f64; 7] = [1.25, 1.15, 1.1, 1.1, 1.2, 0.6, 0.6];
 
-pub const CATEGORIES: [&str; 6] = ["银行卡", "贷款", "支付结算", "自营理财", "人民币储蓄", "债务催收"];
+pub const CATEGORIES: [&str; 6] = [
+    "银行卡",
+    "贷款",
+    "支付结算",
+    "自营理财",
+    "人民币储蓄",
+    "债务催收",
+];
 
 const OPENINGS: &[&str] = &[
     "客户来电反映",
@@ -248,7 +255,11 @@ pub struct OrgSpec {
 pub fn orgs(rng: &mut Rng, n: usize, low: f64, high: f64) -> Vec<OrgSpec> {
     (0..n)
         .map(|i| {
-            let t = if n > 1 { i as f64 / (n - 1) as f64 } else { 0.0 };
+            let t = if n > 1 {
+                i as f64 / (n - 1) as f64
+            } else {
+                0.0
+            };
             let mut mix = [0.0; 6];
             for m in &mut mix {
                 *m = 0.2 + rng.unit();

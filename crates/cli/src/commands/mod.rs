@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use crate::config::{GlobalArgs, Settings};
 
 pub mod accounts;
+pub mod alerts;
 pub mod complaints;
 pub mod demo;
 pub mod kb;
@@ -71,6 +72,9 @@ pub enum Command {
     /// Personal-information tools (`pii mask`: stdin to stdout).
     #[command(subcommand)]
     Pii(text_verbs::PiiCommand),
+    /// Early warnings: `alerts backtest` replays complaint JSON Lines through the alert rules.
+    #[command(subcommand)]
+    Alerts(alerts::AlertsCommand),
 }
 
 /// Parses the command line, runs the verb, and maps errors to exit status 2.
@@ -105,5 +109,6 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Analyze(cmd) => text_verbs::analyze(cmd),
         Command::Classify(args) => text_verbs::classify(args),
         Command::Pii(cmd) => text_verbs::pii_verb(cmd),
+        Command::Alerts(cmd) => alerts::run(cmd),
     }
 }

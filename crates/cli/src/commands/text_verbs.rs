@@ -20,6 +20,7 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow, bail};
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use clap::{Args, Subcommand, ValueEnum};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use unicode_width::UnicodeWidthStr;
 use xiaobao_text::classify::{Model, TrainOptions, cross_validate, parse_examples, train_with};
@@ -165,7 +166,7 @@ pub enum PiiCommand {
     Mask,
 }
 
-fn parse_day(s: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_day(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map_err(|_| format!("日期格式应为 YYYY-MM-DD：{s}"))
 }
@@ -175,7 +176,7 @@ fn parse_day(s: &str) -> Result<NaiveDate, String> {
 
 /// One ticket as it appears in the JSON Lines input.
 #[derive(Debug, Deserialize)]
-struct InputRecord {
+pub(crate) struct InputRecord {
     id: serde_json::Value,
     received_at: String,
     #[serde(default)]
@@ -218,41 +219,57 @@ fn parse_received(s: &str) -> Option<NaiveDate> {
 
 /// Reads complaint JSON Lines; the first bad line is an error naming it.
 fn read_documents(path: &Path) -> anyhow::Result<Vec<Document>> {
+    read_records(path, |line_no, rec: InputRecord| document(line_no, rec))
+}
+
+/// Reads JSON Lines into `T`, one per non-empty line, and converts each with
+/// `convert` (given the 1-based line number); the first line that cannot be
+/// read or converted is an error naming it. Verbs whose input has fields
+/// beyond [`InputRecord`] read them with a `T` that flattens it.
+pub(crate) fn read_records<T: DeserializeOwned, U>(
+    path: &Path,
+    mut convert: impl FnMut(usize, T) -> anyhow::Result<U>,
+) -> anyhow::Result<Vec<U>> {
     let content = read_input(path)?;
-    let mut docs = Vec::new();
+    let mut out = Vec::new();
     for (i, line) in content.lines().enumerate() {
         let line_no = i + 1;
         let line = line.trim();
         if line.is_empty() {
             continue;
         }
-        let rec: InputRecord = serde_json::from_str(line)
+        let rec: T = serde_json::from_str(line)
             .map_err(|e| anyhow!("第 {line_no} 行不是有效的投诉记录：{e}"))?;
-        let id = match rec.id {
-            serde_json::Value::String(s) if !s.trim().is_empty() => s,
-            serde_json::Value::Number(n) => n.to_string(),
-            _ => bail!("第 {line_no} 行：id 缺失或不是字符串/数字"),
-        };
-        let date = parse_received(&rec.received_at).ok_or_else(|| {
-            anyhow!(
-                "第 {line_no} 行：received_at 无法识别（{}），应为 RFC 3339 或 YYYY-MM-DD",
-                rec.received_at
-            )
-        })?;
-        let text = rec
-            .text
-            .ok_or_else(|| anyhow!("第 {line_no} 行：缺少 text 字段"))?;
-        docs.push(Document {
-            id,
-            date,
-            org: rec.org.filter(|s| !s.trim().is_empty()),
-            business_category: rec.business_category.filter(|s| !s.trim().is_empty()),
-            channel: rec.channel.filter(|s| !s.trim().is_empty()),
-            text,
-            terms: None,
-        });
+        out.push(convert(line_no, rec)?);
     }
-    Ok(docs)
+    Ok(out)
+}
+
+/// The analysis document of one input line.
+pub(crate) fn document(line_no: usize, rec: InputRecord) -> anyhow::Result<Document> {
+    let id = match rec.id {
+        serde_json::Value::String(s) if !s.trim().is_empty() => s,
+        serde_json::Value::Number(n) => n.to_string(),
+        _ => bail!("第 {line_no} 行：id 缺失或不是字符串/数字"),
+    };
+    let date = parse_received(&rec.received_at).ok_or_else(|| {
+        anyhow!(
+            "第 {line_no} 行：received_at 无法识别（{}），应为 RFC 3339 或 YYYY-MM-DD",
+            rec.received_at
+        )
+    })?;
+    let text = rec
+        .text
+        .ok_or_else(|| anyhow!("第 {line_no} 行：缺少 text 字段"))?;
+    Ok(Document {
+        id,
+        date,
+        org: rec.org.filter(|s| !s.trim().is_empty()),
+        business_category: rec.business_category.filter(|s| !s.trim().is_empty()),
+        channel: rec.channel.filter(|s| !s.trim().is_empty()),
+        text,
+        terms: None,
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -625,7 +642,7 @@ pub fn pii_verb(cmd: PiiCommand) -> anyhow::Result<ExitCode> {
 // ---------------------------------------------------------------------------
 // Output helpers.
 
-fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
+pub(crate) fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     let mut out = BufWriter::new(io::stdout().lock());
     serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)?;
@@ -640,7 +657,7 @@ fn round3(x: f64) -> f64 {
 /// Renders an aligned table. Widths count display columns, so Chinese
 /// characters (two columns each) line up with Latin ones; `right[i]`
 /// right-aligns column `i` (numbers).
-fn table(headers: &[&str], right: &[bool], rows: Vec<Vec<String>>) -> String {
+pub(crate) fn table(headers: &[&str], right: &[bool], rows: Vec<Vec<String>>) -> String {
     let cols = headers.len();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
     for row in &rows {
