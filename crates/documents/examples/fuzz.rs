@@ -7,12 +7,15 @@
 //! that mutations reach content streams and fonts rather than only breaking
 //! checksums) and applies a few seeded random mutations: bit flips,
 //! interesting bytes, deleted, duplicated or inserted runs, truncation. Any
-//! panic is a failure: the input is written to `fuzz-crash-*.bin` and the
-//! run exits with status 1. Runs are deterministic for a given seed.
+//! panic is a failure, including one that `read_document` caught and turned
+//! into an error (a panic hook counts them): the input is written to
+//! `fuzz-crash-*.bin` and the run exits with status 1. Runs are
+//! deterministic for a given seed.
 
 use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use xiaobao_documents::image::DynamicImage;
@@ -26,6 +29,9 @@ impl ImageTextReader for Blank {
         Ok(Vec::new())
     }
 }
+
+/// Panics seen by the hook, caught or not.
+static PANICS: AtomicU64 = AtomicU64::new(0);
 
 struct Rng(u64);
 
@@ -107,7 +113,7 @@ fn rezip(package: &[u8], part: &str, content: &[u8]) -> Vec<u8> {
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).expect("fixture entry");
-        let name = entry.name().to_string();
+        let name = entry.name().expect("fixture entry name").to_string();
         out.start_file(name.as_str(), options).expect("zip write");
         if name == part {
             out.write_all(content).expect("zip write");
@@ -232,10 +238,11 @@ fn run(format: &str, executions: u64, seed: u64) -> bool {
             read_document(&input, None, &limits, Some(&Blank))
         }));
         slowest = slowest.max(t.elapsed());
+        let panicked = PANICS.swap(0, Ordering::SeqCst) > 0;
         match result {
-            Ok(Ok(_)) => ok += 1,
-            Ok(Err(_)) => refused += 1,
-            Err(_) => {
+            Ok(Ok(_)) if !panicked => ok += 1,
+            Ok(Err(_)) if !panicked => refused += 1,
+            _ => {
                 let path = format!("fuzz-crash-{format}-{seed}-{n}.bin");
                 let _ = std::fs::write(&path, &input);
                 eprintln!("{format}: panic at execution {n}; input written to {path}");
@@ -256,6 +263,11 @@ fn main() {
     let format = args.first().map(String::as_str).unwrap_or("all");
     let executions: u64 = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(10_000);
     let seed: u64 = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(7);
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        PANICS.fetch_add(1, Ordering::SeqCst);
+        default_hook(info);
+    }));
     let formats: Vec<&str> = if format == "all" {
         vec!["text", "html", "docx", "xlsx", "pdf", "image"]
     } else {

@@ -69,11 +69,13 @@ pub fn html_to_text(html: &str) -> String {
                     .map_or(html.len(), |p| i + 4 + p + 3);
                 continue;
             }
-            let end = match html[i..].find('>') {
-                Some(p) => i + p + 1,
-                None => html.len(),
+            // `inner` is the tag without its brackets; an unclosed tag runs
+            // to the end of the text (whose last char may be multi-byte).
+            let (end, inner_end) = match html[i..].find('>') {
+                Some(p) => (i + p + 1, i + p),
+                None => (html.len(), html.len()),
             };
-            let inner = &lower[i + 1..end.saturating_sub(1).max(i + 1)];
+            let inner = &lower[i + 1..inner_end];
             if inner.starts_with('!') || inner.starts_with('?') {
                 // <!DOCTYPE …>, <![CDATA[…]]>-less declarations, <?xml …?>.
                 i = end;
@@ -202,6 +204,11 @@ mod tests {
                     <body><p>本产品<b>保</b>本</p><script>var a='保本';</script>\
                     <p>A&amp;B&nbsp;&#20445;&#x672C;</p><!-- 保本 --></body></html>";
         assert_eq!(html_to_text(html), "本产品保本\n\nA&B 保本");
+    }
+
+    #[test]
+    fn unclosed_tag_before_multibyte_end_is_text_end() {
+        assert_eq!(html_to_text("<p>收益<b 高达"), "收益");
     }
 
     #[test]

@@ -51,6 +51,26 @@ pub fn read_document(
     ocr: Option<&dyn ImageTextReader>,
 ) -> Result<Document, DocumentError> {
     let format = detect(bytes, name_hint, limits)?;
+    // The parsers underneath (calamine, lopdf, image) are fuzzed here but
+    // not ours: a panic on a hostile file becomes a corrupt-file error, not
+    // a crashed request.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_as(bytes, format, limits, ocr)
+    }))
+    .unwrap_or_else(|_| {
+        Err(DocumentError::Corrupt {
+            format: format.label_zh(),
+            detail: "内部结构异常，解析失败".into(),
+        })
+    })
+}
+
+fn read_as(
+    bytes: &[u8],
+    format: Format,
+    limits: &Limits,
+    ocr: Option<&dyn ImageTextReader>,
+) -> Result<Document, DocumentError> {
     match format {
         Format::Text | Format::Markdown | Format::Html => plain::read(bytes, format),
         Format::Docx => docx::read(bytes, limits),

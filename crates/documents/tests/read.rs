@@ -449,3 +449,46 @@ fn text_markdown_and_html_read_in_any_encoding() {
     assert_eq!(doc.encoding, Some(TextEncoding::Utf16Le));
     assert_eq!(doc.blocks.len(), 2);
 }
+
+#[test]
+fn sparse_and_lying_workbooks_cost_nothing() {
+    // Two cells at opposite corners of the grid: streamed, not a dense range.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write(0, 0, "左上角").unwrap();
+    sheet.write(1_048_575, 16_383, "右下角").unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    let doc = read_document(&bytes, None, &Limits::default(), None).unwrap();
+    assert_eq!(doc.text, "左上角\n右下角");
+    assert_eq!(
+        doc.blocks[1].kind,
+        BlockKind::TableCell {
+            sheet: Some("Sheet1".into()),
+            row: 1_048_576,
+            col: 16_384
+        }
+    );
+
+    // A shared-string table claiming 99,999,999,999 entries.
+    let original = fixture("products.xlsx");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&original)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut content = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut content).unwrap();
+        if name == "xl/sharedStrings.xml" {
+            let xml = String::from_utf8(content).unwrap();
+            let at = xml.find("uniqueCount=\"").unwrap() + "uniqueCount=\"".len();
+            let end = at + xml[at..].find('"').unwrap();
+            content = format!("{}99999999999{}", &xml[..at], &xml[end..]).into_bytes();
+        }
+        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut out, &content).unwrap();
+    }
+    let bytes = out.finish().unwrap().into_inner();
+    let e = read_document(&bytes, None, &Limits::default(), None).unwrap_err();
+    assert!(matches!(e, DocumentError::Corrupt { .. }), "{e:?}");
+}
