@@ -96,29 +96,66 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-/// An OLE compound file: an encrypted OOXML package, or a legacy binary
-/// Office document. Directory entry names are UTF-16LE.
-fn compound_file_error(bytes: &[u8]) -> FileError {
-    if contains(bytes, &utf16le("EncryptedPackage")) {
-        FileError::Encrypted
+/// What an OLE compound file (the container of Office 97-2003 files and of
+/// password-protected Office Open XML files) holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CompoundKind {
+    /// A password-protected (encrypted) DOCX, XLSX or PPTX.
+    EncryptedOoxml,
+    /// Word 97-2003 (.doc).
+    LegacyWord,
+    /// PowerPoint 97-2003 (.ppt).
+    LegacyPowerPoint,
+    /// Excel 97-2003 (.xls).
+    LegacyExcel,
+    /// Some other compound file.
+    Other,
+}
+
+/// Tells an OLE compound file's kind by its stream names (UTF-16LE in the
+/// directory). `None` when `bytes` is not a compound file at all.
+pub fn compound_kind(bytes: &[u8]) -> Option<CompoundKind> {
+    if !bytes.starts_with(CFB_MAGIC) {
+        return None;
+    }
+    Some(if contains(bytes, &utf16le("EncryptedPackage")) {
+        CompoundKind::EncryptedOoxml
     } else if contains(bytes, &utf16le("WordDocument")) {
-        FileError::Unsupported {
-            what: "旧版 Word 文档（.doc）".into(),
-        }
+        CompoundKind::LegacyWord
     } else if contains(bytes, &utf16le("PowerPoint Document")) {
-        FileError::Unsupported {
-            what: "旧版 PowerPoint 演示文稿（.ppt）".into(),
-        }
+        CompoundKind::LegacyPowerPoint
     } else if contains(bytes, &utf16le("Workbook")) || contains(bytes, &utf16le("Book")) {
-        FileError::LegacyXls
+        CompoundKind::LegacyExcel
     } else {
-        FileError::Unsupported {
+        CompoundKind::Other
+    })
+}
+
+/// An OLE compound file: an encrypted OOXML package, or a legacy binary
+/// Office document.
+fn compound_file_error(bytes: &[u8]) -> FileError {
+    match compound_kind(bytes).unwrap_or(CompoundKind::Other) {
+        CompoundKind::EncryptedOoxml => FileError::Encrypted,
+        CompoundKind::LegacyWord => FileError::Unsupported {
+            what: "旧版 Word 文档（.doc）".into(),
+        },
+        CompoundKind::LegacyPowerPoint => FileError::Unsupported {
+            what: "旧版 PowerPoint 演示文稿（.ppt）".into(),
+        },
+        CompoundKind::LegacyExcel => FileError::LegacyXls,
+        CompoundKind::Other => FileError::Unsupported {
             what: "Office 97-2003 复合文档".into(),
-        }
+        },
     }
 }
 
-fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+/// Names well-known binary formats (documents, images, archives) by their
+/// magic bytes, for messages that say what a refused file actually is.
+pub fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" {
+        return Some("WebP 图片");
+    }
     const KINDS: [(&[u8], &str); 9] = [
         (b"%PDF", "PDF 文档"),
         (b"\x89PNG", "PNG 图片"),
@@ -231,6 +268,12 @@ mod tests {
                 other => panic!("{what}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn webp_is_named() {
+        assert_eq!(binary_kind(b"RIFF\x10\0\0\0WEBPVP8 "), Some("WebP 图片"));
+        assert_eq!(binary_kind(b"RIFF\x10\0\0\0WAVEfmt "), None);
     }
 
     #[test]

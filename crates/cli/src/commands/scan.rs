@@ -1,6 +1,11 @@
 //! `xiaobao scan FILE...` — checks marketing copy, agreements, scripts and
 //! messages against the forbidden-words knowledge base, offline.
 //!
+//! Files are read by `xiaobao-documents`: text, Markdown, HTML, Word,
+//! Excel and PDF, recognised by content. Images and scanned PDFs need
+//! OCR, which this offline verb does not run, so they are refused with that
+//! reason rather than reported clean.
+//!
 //! Output is meant for two readers: a person at a terminal (compiler-style
 //! diagnostics with the offending words highlighted) and a content pipeline
 //! (`--format json`, exit status 1 when something at 禁止 level was found so
@@ -14,6 +19,7 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
+use xiaobao_documents::{Document, Format, Limits, TextEncoding, read_document};
 use xiaobao_lexicon::{
     Finding, KnowledgeBase, Level, Matcher, MaterialKind, MissingDisclosure, ScanOptions,
     ScanReport, Severity,
@@ -61,7 +67,8 @@ pub enum ScanFormat {
 /// Arguments of `xiaobao scan`.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files to scan: UTF-8 text, Markdown or HTML (detected from content).
+    /// Files to scan: text, Markdown, HTML, Word (.docx), Excel (.xlsx) or
+    /// PDF with a text layer (detected from content).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Kind of material; decides which rules and required disclosures apply
@@ -116,276 +123,52 @@ pub(crate) fn read_utf8(path: &Path) -> anyhow::Result<String> {
     })
 }
 
-/// What the file turned out to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ContentType {
-    Text,
-    Markdown,
-    Html,
-}
-
-impl ContentType {
-    fn label(self) -> &'static str {
-        match self {
-            ContentType::Text => "纯文本",
-            ContentType::Markdown => "Markdown",
-            ContentType::Html => "HTML",
-        }
-    }
-}
-
-/// Sniffs the content: an HTML document announces itself in its first
-/// kilobyte; Markdown is recognised by headings, emphasis, lists or links.
-/// The extension is only a tie-breaker for fragments.
-fn sniff(path: &Path, text: &str) -> ContentType {
-    let head: String = text.chars().take(2048).collect::<String>().to_lowercase();
-    let trimmed = head.trim_start();
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    let html_markers = [
-        "<!doctype html",
-        "<html",
-        "<head",
-        "<body",
-        "<meta ",
-        "<title",
-    ];
-    if html_markers
-        .iter()
-        .any(|m| trimmed.starts_with(m) || head.contains(m))
-    {
-        return ContentType::Html;
-    }
-    let tag_like = [
-        "<p>", "<p ", "<div", "<span", "<br", "<table", "<li>", "<h1", "<h2",
-    ];
-    if ((ext == "html" || ext == "htm" || ext == "xhtml") && head.contains('<'))
-        || tag_like.iter().filter(|m| head.contains(*m)).count() >= 2
-    {
-        return ContentType::Html;
-    }
-    let md_line = |l: &str| {
-        let l = l.trim_start();
-        l.starts_with("# ")
-            || l.starts_with("## ")
-            || l.starts_with("### ")
-            || l.starts_with("- ")
-            || l.starts_with("* ")
-            || l.starts_with("> ")
-            || l.starts_with("```")
-            || l.starts_with("| ")
-    };
-    if ext == "md"
-        || ext == "markdown"
-        || text.lines().take(200).any(md_line)
-        || head.contains("](")
-    {
-        return ContentType::Markdown;
-    }
-    ContentType::Text
-}
-
-/// Extracts the visible text of an HTML document: drops tags, comments,
-/// scripts and styles, decodes entities, collapses source whitespace, and
-/// turns block boundaries into line breaks (inline tags add nothing, so
-/// `保<b>本</b>` still reads 保本). Offsets in the report refer to this text.
-fn html_to_text(html: &str) -> String {
-    const SKIP: &[&str] = &["script", "style", "noscript", "template", "svg", "head"];
-    const BLOCK: &[&str] = &[
-        "p",
-        "div",
-        "li",
-        "ul",
-        "ol",
-        "tr",
-        "table",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "section",
-        "article",
-        "header",
-        "footer",
-        "nav",
-        "aside",
-        "main",
-        "blockquote",
-        "pre",
-        "hr",
-        "dl",
-        "dt",
-        "dd",
-        "form",
-        "figure",
-        "figcaption",
-        "title",
-        "body",
-        "html",
-        "address",
-        "caption",
-        "tbody",
-        "thead",
-        "tfoot",
-    ];
-    let lower = html.to_ascii_lowercase();
-    let mut out = String::with_capacity(html.len());
-    let mut i = 0;
-    let bytes = html.as_bytes();
-    let mut pending_space = false;
-    let push_break = |out: &mut String, n: usize| {
-        while out.ends_with(' ') {
-            out.pop();
-        }
-        let have = out.chars().rev().take_while(|c| *c == '\n').count();
-        for _ in have..n {
-            if !out.is_empty() {
-                out.push('\n');
-            }
-        }
-    };
-    while i < html.len() {
-        if bytes[i] == b'<' {
-            if lower[i..].starts_with("<!--") {
-                i = lower[i + 4..]
-                    .find("-->")
-                    .map_or(html.len(), |p| i + 4 + p + 3);
-                continue;
-            }
-            let end = match html[i..].find('>') {
-                Some(p) => i + p + 1,
-                None => html.len(),
-            };
-            let inner = &lower[i + 1..end.saturating_sub(1).max(i + 1)];
-            if inner.starts_with('!') || inner.starts_with('?') {
-                // <!DOCTYPE …>, <![CDATA[…]]>-less declarations, <?xml …?>.
-                i = end;
-                continue;
-            }
-            let closing = inner.starts_with('/');
-            let name: String = inner
-                .trim_start_matches('/')
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric())
-                .collect();
-            if name.is_empty() {
-                // A lone '<' in text.
-                out.push('<');
-                i += 1;
-                continue;
-            }
-            if !closing && SKIP.contains(&name.as_str()) && !inner.ends_with('/') {
-                let close = format!("</{name}");
-                i = match lower[end..].find(&close) {
-                    Some(p) => lower[end + p..]
-                        .find('>')
-                        .map_or(html.len(), |q| end + p + q + 1),
-                    None => html.len(),
-                };
-                if name == "head" {
-                    push_break(&mut out, 2);
-                }
-                continue;
-            }
-            if name == "br" {
-                push_break(&mut out, 1);
-                pending_space = false;
-            } else if BLOCK.contains(&name.as_str()) {
-                push_break(&mut out, 2);
-                pending_space = false;
-            } else if name == "td" || name == "th" {
-                pending_space = true;
-            }
-            i = end;
-            continue;
-        }
-        if bytes[i] == b'&'
-            && let Some((decoded, len)) = decode_entity(&html[i..])
-        {
-            if pending_space && !out.is_empty() && !out.ends_with('\n') {
-                out.push(' ');
-            }
-            pending_space = false;
-            out.push(decoded);
-            i += len;
-            continue;
-        }
-        let c = html[i..].chars().next().unwrap_or(' ');
-        if c.is_whitespace() {
-            pending_space = true;
-        } else {
-            if pending_space && !out.is_empty() && !out.ends_with('\n') {
-                out.push(' ');
-            }
-            pending_space = false;
-            out.push(c);
-        }
-        i += c.len_utf8();
-    }
-    out.trim().to_string()
-}
-
-/// Decodes one entity at the start of `s`; returns the char and the length
-/// consumed.
-fn decode_entity(s: &str) -> Option<(char, usize)> {
-    // Look for the ';' among the first few chars only (entities are short),
-    // stepping by chars so that a multi-byte character is never split.
-    let semi = s
-        .char_indices()
-        .take(12)
-        .find(|(_, c)| *c == ';')
-        .map(|(i, _)| i)?;
-    let body = &s[1..semi];
-    let c = if let Some(num) = body.strip_prefix('#') {
-        let code = if let Some(hex) = num.strip_prefix(['x', 'X']) {
-            u32::from_str_radix(hex, 16).ok()?
-        } else {
-            num.parse::<u32>().ok()?
-        };
-        char::from_u32(code)?
-    } else {
-        match body {
-            "amp" => '&',
-            "lt" => '<',
-            "gt" => '>',
-            "quot" => '"',
-            "apos" => '\'',
-            "nbsp" | "ensp" | "emsp" | "thinsp" => ' ',
-            "ldquo" => '“',
-            "rdquo" => '”',
-            "lsquo" => '‘',
-            "rsquo" => '’',
-            "mdash" => '—',
-            "ndash" => '–',
-            "hellip" => '…',
-            "middot" => '·',
-            "yen" => '¥',
-            "copy" => '©',
-            "reg" => '®',
-            "trade" => '™',
-            "times" => '×',
-            "divide" => '÷',
-            "percnt" => '%',
-            "zwj" => '\u{200d}',
-            "zwnj" => '\u{200c}',
-            "shy" => '\u{ad}',
-            _ => return None,
-        }
-    };
-    Some((c, semi + 1))
-}
-
 /// One scanned file in the JSON output.
 #[derive(Debug, Serialize)]
 struct FileReport<'a> {
     file: String,
-    findings: &'a [Finding],
+    findings: Vec<LocatedFinding<'a>>,
     missing_disclosures: &'a [MissingDisclosure],
+}
+
+/// A finding with the page it is on, for documents that have pages (PDF,
+/// Word page breaks, worksheets); plain text has no `page` key.
+#[derive(Debug, Serialize)]
+struct LocatedFinding<'a> {
+    #[serde(flatten)]
+    finding: &'a Finding,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<u32>,
+}
+
+/// Whether page numbers mean something for this format.
+fn has_pages(format: Format) -> bool {
+    matches!(format, Format::Pdf | Format::Docx | Format::Xlsx) || format.is_image()
+}
+
+fn page_of(doc: &Document, offset: usize) -> Option<u32> {
+    if has_pages(doc.format) {
+        doc.page_at(offset)
+    } else {
+        None
+    }
+}
+
+/// Reads one file through the document reader. Text guessed to be GBK is
+/// refused: a wrong guess yields garbage in which nothing matches, which
+/// would look like clean copy.
+fn read_file(path: &Path) -> anyhow::Result<Document> {
+    let bytes = std::fs::read(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
+    let name = path.file_name().and_then(|n| n.to_str());
+    let doc = read_document(&bytes, name, &Limits::default(), None)
+        .map_err(|e| anyhow!("{}：{e}", path.display()))?;
+    if doc.encoding == Some(TextEncoding::Gb18030) {
+        return Err(anyhow!(
+            "{} 不是有效的 UTF-8 文本，看起来是 GBK/GB18030 编码；按猜测的编码扫描可能漏检，请转换为 UTF-8 后重试",
+            path.display()
+        ));
+    }
+    Ok(doc)
 }
 
 /// Runs `xiaobao scan`.
@@ -401,25 +184,19 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
 
     let mut had_error = false;
     let mut forbidden = false;
-    let mut scanned: Vec<(String, ContentType, String, ScanReport)> = Vec::new();
+    let mut scanned: Vec<(String, Document, ScanReport)> = Vec::new();
     for path in &args.files {
-        let raw = match read_utf8(path) {
-            Ok(t) => t,
+        let doc = match read_file(path) {
+            Ok(d) => d,
             Err(e) => {
                 eprintln!("错误 error: {e:#}");
                 had_error = true;
                 continue;
             }
         };
-        let ct = sniff(path, &raw);
-        let text = if ct == ContentType::Html {
-            html_to_text(&raw)
-        } else {
-            raw
-        };
-        let report = matcher.scan(&text, &opts);
+        let report = matcher.scan(&doc.text, &opts);
         forbidden |= report.has_forbidden();
-        scanned.push((path.display().to_string(), ct, text, report));
+        scanned.push((path.display().to_string(), doc, report));
     }
 
     let stdout = std::io::stdout();
@@ -428,9 +205,16 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         ScanFormat::Json => {
             let reports: Vec<FileReport<'_>> = scanned
                 .iter()
-                .map(|(file, _, _, r)| FileReport {
+                .map(|(file, doc, r)| FileReport {
                     file: file.clone(),
-                    findings: &r.findings,
+                    findings: r
+                        .findings
+                        .iter()
+                        .map(|f| LocatedFinding {
+                            finding: f,
+                            page: page_of(doc, f.start),
+                        })
+                        .collect(),
                     missing_disclosures: &r.missing_disclosures,
                 })
                 .collect();
@@ -439,8 +223,8 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         }
         ScanFormat::Text => {
             let mut counts = [0usize; 3];
-            for (file, ct, text, report) in &scanned {
-                let rendered = render_text(file, *ct, text, report, color, &mut counts);
+            for (file, doc, report) in &scanned {
+                let rendered = render_text(file, doc, report, color, &mut counts);
                 out.write_all(rendered.as_bytes())?;
             }
             writeln!(
@@ -512,13 +296,12 @@ const RESET: &str = "\x1b[0m";
 
 fn render_text(
     file: &str,
-    ct: ContentType,
-    text: &str,
+    doc: &Document,
     report: &ScanReport,
     color: bool,
     counts: &mut [usize; 3],
 ) -> String {
-    let chars: Vec<char> = text.chars().collect();
+    let chars: Vec<char> = doc.text.chars().collect();
     let starts = line_starts(&chars);
     let mut s = String::new();
     let paint = |code: &str, t: &str| {
@@ -533,20 +316,23 @@ fn render_text(
         Severity::Warning => 1,
         Severity::Forbidden => 2,
     };
-    if ct == ContentType::Html
-        && !(report.findings.is_empty() && report.missing_disclosures.is_empty())
-    {
+    let extracted = !matches!(doc.format, Format::Text | Format::Markdown);
+    if extracted && !(report.findings.is_empty() && report.missing_disclosures.is_empty()) {
         let _ = writeln!(
             s,
-            "{file}: 注：已从 HTML 提取正文，行列号按提取后的正文计算"
+            "{file}: 注：已从{}提取正文，行列号按提取后的正文计算",
+            doc.format.label_zh()
         );
     }
     for f in &report.findings {
         counts[sev_index(f.severity)] += 1;
         let (line, col) = line_col(&starts, f.start);
+        let page = page_of(doc, f.start)
+            .map(|p| format!("（第 {p} 页）"))
+            .unwrap_or_default();
         let _ = writeln!(
             s,
-            "{file}:{}:{}: {} [{}] {}（{}）",
+            "{file}:{}:{}: {} [{}] {}（{}）{page}",
             line + 1,
             col + 1,
             paint(severity_colour(f.severity), f.severity.as_str()),
@@ -619,7 +405,7 @@ fn render_text(
         s.push('\n');
     }
     if report.findings.is_empty() && report.missing_disclosures.is_empty() {
-        let _ = writeln!(s, "{file}: 未发现问题（{}）", ct.label());
+        let _ = writeln!(s, "{file}: 未发现问题（{}）", doc.format.label_zh());
     }
     s
 }
@@ -628,41 +414,50 @@ fn render_text(
 mod tests {
     use super::*;
 
-    #[test]
-    fn html_extraction_drops_markup_and_keeps_inline_words_together() {
-        let html = "<html><head><title>t</title><style>p{color:red}</style></head>\
-                    <body><p>本产品<b>保</b>本</p><script>var a='保本';</script>\
-                    <p>A&amp;B&nbsp;&#20445;&#x672C;</p><!-- 保本 --></body></html>";
-        assert_eq!(html_to_text(html), "本产品保本\n\nA&B 保本");
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../documents/tests/fixtures")
+            .join(name)
     }
 
     #[test]
-    fn entities_next_to_multibyte_text_do_not_split_chars() {
-        assert_eq!(
-            html_to_text("<p>&保本保息保本保息</p>"),
-            "&保本保息保本保息"
-        );
-        assert_eq!(
-            html_to_text("<p>&#x4FDD;&#26412;&unknown;</p>"),
-            "保本&unknown;"
-        );
+    fn pdf_findings_carry_their_page() {
+        let doc = read_file(&fixture("many-pages.pdf")).unwrap();
+        let matcher = Matcher::compile(&KnowledgeBase::seed().unwrap()).unwrap();
+        let at = doc.text[..doc.text.find("投诉渠道").unwrap()]
+            .chars()
+            .count();
+        assert_eq!(page_of(&doc, at), Some(11));
+
+        let doc = read_file(&fixture("marketing.pdf")).unwrap();
+        let report = matcher.scan(&doc.text, &ScanOptions { kind: None });
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.text == "保本保息")
+            .expect("保本保息 found in the PDF");
+        let located = LocatedFinding {
+            finding: f,
+            page: page_of(&doc, f.start),
+        };
+        let json = serde_json::to_value(&located).unwrap();
+        assert_eq!(json["page"], 1);
+        assert_eq!(json["entry_id"], f.entry_id.as_str());
+
+        let text = read_file(&fixture("marketing.md")).unwrap();
+        assert_eq!(page_of(&text, 0), None, "plain text has no pages");
     }
 
     #[test]
-    fn sniffing_uses_content() {
-        assert_eq!(
-            sniff(
-                Path::new("a.txt"),
-                "<!DOCTYPE html><html><body>x</body></html>"
-            ),
-            ContentType::Html
-        );
-        assert_eq!(
-            sniff(Path::new("a.txt"), "# 标题\n正文"),
-            ContentType::Markdown
-        );
-        assert_eq!(sniff(Path::new("a.html"), "纯文本"), ContentType::Text);
-        assert_eq!(sniff(Path::new("a"), "普通文本 a < b"), ContentType::Text);
+    fn scans_and_renamed_programs_are_refused() {
+        let e = read_file(&fixture("scanned.pdf")).unwrap_err().to_string();
+        assert!(e.contains("需要文字识别"), "{e}");
+        let e = read_file(&fixture("program.pdf")).unwrap_err().to_string();
+        assert!(e.contains("可执行程序"), "{e}");
+        let e = read_file(&fixture("marketing-gbk.txt"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("UTF-8"), "{e}");
     }
 
     #[test]
