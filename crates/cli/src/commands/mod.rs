@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod complaints;
 pub mod demo;
 pub mod kb;
+pub mod ocr;
 pub mod scan;
 pub mod serve;
 pub mod text_verbs;
@@ -71,6 +72,8 @@ pub enum Command {
     /// Personal-information tools (`pii mask`: stdin to stdout).
     #[command(subcommand)]
     Pii(text_verbs::PiiCommand),
+    /// Read the text of page images (PNG/JPEG/TIFF/WebP) by OCR.
+    Ocr(ocr::OcrArgs),
 }
 
 /// Parses the command line, runs the verb, and maps errors to exit status 2.
@@ -105,5 +108,6 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Analyze(cmd) => text_verbs::analyze(cmd),
         Command::Classify(args) => text_verbs::classify(args),
         Command::Pii(cmd) => text_verbs::pii_verb(cmd),
+        Command::Ocr(args) => ocr::run(args),
     }
 }
