@@ -10,10 +10,9 @@ use crate::geometry::{Point, Quad};
 pub(crate) const LINE_HEIGHT: usize = 48;
 
 /// The strip reaches this fraction of the box's height beyond its top and bottom
-/// edges. DB boxes hug the ink; with a margin the characters fill about 70% of the
-/// strip's height, as in the crops the recogniser was trained on, and the strip gets
-/// proportionally shorter, which cuts recognition time by about a fifth at no loss of
-/// accuracy on the test pages (measured with margins 0, 0.15, 0.2 and 0.3).
+/// edges. DB boxes hug the ink; with the margin the characters fill about 70% of the
+/// strip's height, as in the crops the recogniser was trained on, and the strip is 29%
+/// shorter, which shortens recognition with it (see BENCHMARKS.md, section OCR).
 const CROP_MARGIN: f32 = 0.2;
 
 /// Strips longer than this are squeezed to it, which bounds the memory one absurd box
