@@ -12,6 +12,7 @@ pub mod alerts;
 pub mod complaints;
 pub mod demo;
 pub mod kb;
+pub mod ocr;
 pub mod scan;
 pub mod serve;
 pub mod text_verbs;
@@ -75,6 +76,8 @@ pub enum Command {
     /// Early warnings: `alerts backtest` replays complaint JSON Lines through the alert rules.
     #[command(subcommand)]
     Alerts(alerts::AlertsCommand),
+    /// Read the text of page images (PNG/JPEG/TIFF/WebP) by OCR.
+    Ocr(ocr::OcrArgs),
 }
 
 /// Parses the command line, runs the verb, and maps errors to exit status 2.
@@ -110,5 +113,6 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Classify(args) => text_verbs::classify(args),
         Command::Pii(cmd) => text_verbs::pii_verb(cmd),
         Command::Alerts(cmd) => alerts::run(cmd),
+        Command::Ocr(args) => ocr::run(args),
     }
 }
