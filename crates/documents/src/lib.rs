@@ -18,6 +18,7 @@
 mod builder;
 mod detect;
 mod docx;
+mod embedded_ocr;
 mod error;
 mod html;
 mod images;
@@ -30,6 +31,7 @@ mod radicals;
 mod xlsx;
 
 pub use detect::detect;
+pub use embedded_ocr::EmbeddedOcr;
 pub use error::DocumentError;
 pub use html::html_to_text;
 pub use image;

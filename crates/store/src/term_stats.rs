@@ -298,7 +298,13 @@ async fn add_term_counts(
             *by_day.entry([&d.day, t]).or_default() += 1;
         }
     }
-    upsert_counts(tx, "doc_stats", &["day", "org_code", "business_category"], totals).await?;
+    upsert_counts(
+        tx,
+        "doc_stats",
+        &["day", "org_code", "business_category"],
+        totals,
+    )
+    .await?;
     upsert_counts(
         tx,
         "term_stats",

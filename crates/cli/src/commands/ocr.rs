@@ -39,14 +39,35 @@ pub struct OcrArgs {
 struct FileResult<'a> {
     file: String,
     #[serde(flatten)]
-    page: &'a PageText,
+    page: &'a Recognised,
+}
+
+/// What one file gave: one image, or a PDF whose pages without a text layer
+/// were read by OCR (blocks carry their page and box).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Recognised {
+    Image(PageText),
+    Pdf {
+        text: String,
+        blocks: Vec<xiaobao_documents::Block>,
+    },
+}
+
+impl Recognised {
+    fn text(&self) -> String {
+        match self {
+            Recognised::Image(p) => p.text(),
+            Recognised::Pdf { text, .. } => format!("{text}\n"),
+        }
+    }
 }
 
 pub fn run(args: OcrArgs) -> anyhow::Result<ExitCode> {
     let engine = OcrEngine::new().map_err(|e| anyhow!("{e}"))?;
     let options = OcrOptions::default();
     let mut had_error = false;
-    let mut pages: Vec<(String, PageText)> = Vec::new();
+    let mut pages: Vec<(String, Recognised)> = Vec::new();
     let many = args.files.len() > 1;
     let stdout = std::io::stdout();
     for path in &args.files {
@@ -88,15 +109,27 @@ pub fn run(args: OcrArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn read_page(engine: &OcrEngine, options: &OcrOptions, path: &Path) -> anyhow::Result<PageText> {
+fn read_page(engine: &OcrEngine, options: &OcrOptions, path: &Path) -> anyhow::Result<Recognised> {
     let bytes = std::fs::read(path).with_context(|| "无法读取文件".to_string())?;
     if bytes.starts_with(b"%PDF-") {
-        return Err(anyhow!(
-            "暂不支持 PDF 文件的文字识别，请先将页面导出为图片（PNG、JPEG、TIFF 或 WebP）"
-        ));
+        // Pages with a text layer are read as text, scanned pages by OCR.
+        let reader = xiaobao_documents::EmbeddedOcr::with_options(options.clone());
+        let name = path.file_name().and_then(|n| n.to_str());
+        let doc = xiaobao_documents::read_document(
+            &bytes,
+            name,
+            &xiaobao_documents::Limits::default(),
+            Some(&reader),
+        )
+        .map_err(|e| anyhow!("{e}"))?;
+        return Ok(Recognised::Pdf {
+            text: doc.text,
+            blocks: doc.blocks,
+        });
     }
     let image = decode_image(&bytes).map_err(|e| anyhow!("{e}"))?;
     engine
         .recognize(&image, options)
+        .map(Recognised::Image)
         .map_err(|e| anyhow!("{e}"))
 }

@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
-use xiaobao_documents::{Document, Format, Limits, TextEncoding, read_document};
+use xiaobao_documents::{Document, EmbeddedOcr, Format, Limits, TextEncoding, read_document};
 use xiaobao_lexicon::{
     Finding, KnowledgeBase, Level, Matcher, MaterialKind, MissingDisclosure, ScanOptions,
     ScanReport, Severity,
@@ -157,10 +157,10 @@ fn page_of(doc: &Document, offset: usize) -> Option<u32> {
 /// Reads one file through the document reader. Text guessed to be GBK is
 /// refused: a wrong guess yields garbage in which nothing matches, which
 /// would look like clean copy.
-fn read_file(path: &Path) -> anyhow::Result<Document> {
+fn read_file(path: &Path, ocr: &EmbeddedOcr) -> anyhow::Result<Document> {
     let bytes = std::fs::read(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
     let name = path.file_name().and_then(|n| n.to_str());
-    let doc = read_document(&bytes, name, &Limits::default(), None)
+    let doc = read_document(&bytes, name, &Limits::default(), Some(ocr))
         .map_err(|e| anyhow!("{}：{e}", path.display()))?;
     if doc.encoding == Some(TextEncoding::Gb18030) {
         return Err(anyhow!(
@@ -185,8 +185,11 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let mut had_error = false;
     let mut forbidden = false;
     let mut scanned: Vec<(String, Document, ScanReport)> = Vec::new();
+    // Images and scanned PDF pages are read with the embedded OCR engine,
+    // loaded on the first one.
+    let ocr = EmbeddedOcr::default();
     for path in &args.files {
-        let doc = match read_file(path) {
+        let doc = match read_file(path, &ocr) {
             Ok(d) => d,
             Err(e) => {
                 eprintln!("错误 error: {e:#}");
@@ -422,14 +425,15 @@ mod tests {
 
     #[test]
     fn pdf_findings_carry_their_page() {
-        let doc = read_file(&fixture("many-pages.pdf")).unwrap();
+        let ocr = EmbeddedOcr::default();
+        let doc = read_file(&fixture("many-pages.pdf"), &ocr).unwrap();
         let matcher = Matcher::compile(&KnowledgeBase::seed().unwrap()).unwrap();
         let at = doc.text[..doc.text.find("投诉渠道").unwrap()]
             .chars()
             .count();
         assert_eq!(page_of(&doc, at), Some(11));
 
-        let doc = read_file(&fixture("marketing.pdf")).unwrap();
+        let doc = read_file(&fixture("marketing.pdf"), &ocr).unwrap();
         let report = matcher.scan(&doc.text, &ScanOptions { kind: None });
         let f = report
             .findings
@@ -444,17 +448,40 @@ mod tests {
         assert_eq!(json["page"], 1);
         assert_eq!(json["entry_id"], f.entry_id.as_str());
 
-        let text = read_file(&fixture("marketing.md")).unwrap();
+        let text = read_file(&fixture("marketing.md"), &ocr).unwrap();
         assert_eq!(page_of(&text, 0), None, "plain text has no pages");
     }
 
     #[test]
-    fn scans_and_renamed_programs_are_refused() {
-        let e = read_file(&fixture("scanned.pdf")).unwrap_err().to_string();
-        assert!(e.contains("需要文字识别"), "{e}");
-        let e = read_file(&fixture("program.pdf")).unwrap_err().to_string();
+    fn scanned_pages_are_read_by_ocr_and_scanned() {
+        let ocr = EmbeddedOcr::default();
+        // Two pages (colour and grey) of a loan notice screenshot.
+        let doc = read_file(&fixture("scanned.pdf"), &ocr).unwrap();
+        assert_eq!(doc.pages.len(), 2);
+        assert!(doc.text.contains("稳赚不赔"), "{}", doc.text);
+        let matcher = Matcher::compile(&KnowledgeBase::seed().unwrap()).unwrap();
+        let report = matcher.scan(&doc.text, &ScanOptions { kind: None });
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.text.contains("稳赚不赔"))
+            .expect("the promise is found in the scan");
+        assert_eq!(page_of(&doc, f.start), Some(1));
+        let located = doc.locate(f.start, f.end);
+        assert!(
+            located.iter().any(|h| !h.boxes.is_empty()),
+            "a finding on a scan has a box on the page image"
+        );
+    }
+
+    #[test]
+    fn renamed_programs_and_gbk_text_are_refused() {
+        let ocr = EmbeddedOcr::default();
+        let e = read_file(&fixture("program.pdf"), &ocr)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("可执行程序"), "{e}");
-        let e = read_file(&fixture("marketing-gbk.txt"))
+        let e = read_file(&fixture("marketing-gbk.txt"), &ocr)
             .unwrap_err()
             .to_string();
         assert!(e.contains("UTF-8"), "{e}");

@@ -294,7 +294,8 @@ pub fn segment(args: SegmentArgs) -> anyhow::Result<ExitCode> {
     while lines.peek().is_some() {
         let mut block = Vec::with_capacity(SEGMENT_BLOCK);
         for (i, line) in lines.by_ref().take(SEGMENT_BLOCK) {
-            block.push(line.with_context(|| format!("第 {} 行无法读取（需为 UTF-8 文本）", i + 1))?);
+            block
+                .push(line.with_context(|| format!("第 {} 行无法读取（需为 UTF-8 文本）", i + 1))?);
         }
         let chunk = block.len().div_ceil(threads).max(1);
         let parts: Vec<Vec<String>> = std::thread::scope(|s| -> anyhow::Result<_> {
@@ -310,7 +311,10 @@ pub fn segment(args: SegmentArgs) -> anyhow::Result<ExitCode> {
                 .collect();
             handles
                 .into_iter()
-                .map(|h| h.join().map_err(|_| anyhow!("分词线程异常退出，未输出任何结果")))
+                .map(|h| {
+                    h.join()
+                        .map_err(|_| anyhow!("分词线程异常退出，未输出任何结果"))
+                })
                 .collect()
         })?;
         for line in parts.iter().flatten() {
