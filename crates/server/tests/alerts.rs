@@ -235,6 +235,10 @@ async fn escalation_language_alerts_at_intake_with_lifecycle_and_scope(store: St
     assert_eq!(alert["org_code"], "HZ02");
     assert!(alert["evidence"]["tags"].to_string().contains("媒体"));
     assert!(!alert["title"].as_str().unwrap().contains("13900001111"));
+    assert!(
+        alert["title"].as_str().unwrap().contains(&number),
+        "{alert}"
+    );
     let path = format!("/api/v1/alerts/{id}");
 
     // Ningbo sees nothing of a Hangzhou alert.

@@ -265,8 +265,23 @@ impl Services {
             Some(o) => o.code,
             None => return Ok(Vec::new()),
         };
+        // Titles name a complaint by its id; people know it by its number.
+        let ids: Vec<String> = candidates
+            .iter()
+            .filter_map(|c| c.scope.complaint.clone())
+            .collect();
+        let numbers = self.store.complaint_numbers(&ids).await?;
         let mut created = Vec::new();
         for c in candidates {
+            let mut c = c.clone();
+            if let Some(number) = c
+                .scope
+                .complaint
+                .as_ref()
+                .and_then(|id| numbers.get(id).map(|n| (id.clone(), n.clone())))
+            {
+                c.title = c.title.replace(&number.0, &number.1);
+            }
             let evidence = serde_json::to_string(&c.evidence)
                 .map_err(|e| AlertServiceError::Evaluation(e.to_string()))?;
             let new = NewAlert {
@@ -279,7 +294,7 @@ impl Services {
                 date: c.date.to_string(),
             };
             if let Upserted::Created(id) = self.store.upsert_alert(&new).await? {
-                created.push((id, c.clone()));
+                created.push((id, c));
             }
         }
         Ok(created)
