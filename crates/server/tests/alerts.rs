@@ -424,6 +424,14 @@ async fn alert_centre_pages_show_list_heat_map_and_evidence(store: Store) {
     assert!(page.body.contains("投诉升级风险"), "{}", page.body);
     assert!(page.body.contains("id=\"heatmap\""));
     assert!(page.body.contains("杭州西湖支行"));
+    assert!(
+        page.body.contains("<th>银行卡</th>")
+            && page
+                .body
+                .contains("org=HZ01&amp;business_category=B01&amp;from="),
+        "the heat map counts the new 银行卡 complaint at 杭州西湖支行: {}",
+        &page.body[page.body.find("id=\"heatmap\"").unwrap_or(0)..]
+    );
     let id = api.get_with_token("/api/v1/alerts", &hz).await.json()["items"][0]["id"]
         .as_str()
         .unwrap()

@@ -10,9 +10,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use xiaobao_alerts::{Evidence, RuleKind};
-use xiaobao_store::alerts::{
-    AlertAction, AlertDeliveryRow, AlertEventRow, HeatMap, STATUSES, status_label,
-};
+use xiaobao_domain::taxonomy::Dimension;
+use xiaobao_store::alerts::{AlertAction, AlertDeliveryRow, AlertEventRow, STATUSES, status_label};
 
 use super::analysis::sparkline_points;
 use super::{Chrome, error_page, render, store_error_page};
@@ -34,6 +33,7 @@ const HEAT_MAP_DAYS: u32 = 30;
 /// One heat-map cell as shown: count and background opacity.
 pub struct HeatCell {
     pub count: i64,
+    pub category: String,
     pub alpha: String,
 }
 
@@ -50,8 +50,9 @@ struct AlertsPage {
     statuses: Vec<(String, String)>,
     rules: Vec<(String, String)>,
     orgs: Vec<(String, String)>,
-    heat: HeatMap,
-    heat_rows: Vec<(String, Vec<HeatCell>)>,
+    /// Display names of the heat map's category codes.
+    heat_categories: Vec<String>,
+    heat_rows: Vec<(String, String, Vec<HeatCell>)>,
     heat_from: String,
     heat_to: String,
 }
@@ -92,13 +93,16 @@ async fn list_page(
         .orgs
         .iter()
         .zip(&heat.cells)
-        .map(|((_, name), cells)| {
+        .map(|((code, name), cells)| {
             (
+                code.clone(),
                 name.clone(),
                 cells
                     .iter()
-                    .map(|&count| HeatCell {
+                    .zip(&heat.categories)
+                    .map(|(&count, category)| HeatCell {
                         count,
+                        category: category.clone(),
                         alpha: format!("{:.2}", count as f64 / heat.max.max(1) as f64 * 0.85),
                     })
                     .collect(),
@@ -124,7 +128,22 @@ async fn list_page(
             .map(|k| (k.as_str().to_string(), k.label_zh().to_string()))
             .collect(),
         orgs: orgs.into_iter().map(|o| (o.code, o.name)).collect(),
-        heat,
+        heat_categories: {
+            let taxonomy = state.services.taxonomy();
+            let names: std::collections::HashMap<&str, &str> = taxonomy
+                .entries(Dimension::BusinessCategory)
+                .iter()
+                .map(|e| (e.code.as_str(), e.name.as_str()))
+                .collect();
+            heat.categories
+                .iter()
+                .map(|c| {
+                    names
+                        .get(c.as_str())
+                        .map_or_else(|| c.clone(), |n| n.to_string())
+                })
+                .collect()
+        },
         heat_rows,
         heat_from: from.to_string(),
         heat_to: to.to_string(),
