@@ -19,7 +19,8 @@ xiaobao_testkit::backend_tests!(
     a_burst_raises_one_cluster_alert_and_notifies_a_webhook,
     escalation_language_alerts_at_intake_with_lifecycle_and_scope,
     unacknowledged_high_alerts_escalate_to_the_parent_org,
-    alert_centre_pages_show_list_heat_map_and_evidence
+    alert_centre_pages_show_list_heat_map_and_evidence,
+    the_first_scheduled_run_on_demo_data_raises_alerts
 );
 
 fn now_text() -> String {
@@ -468,4 +469,46 @@ async fn alert_centre_pages_show_list_heat_map_and_evidence(store: Store) {
         nb.get(&format!("/alerts/{id}")).await.status,
         StatusCode::NOT_FOUND
     );
+}
+
+async fn the_first_scheduled_run_on_demo_data_raises_alerts(store: Store) {
+    demo(&store).await;
+    let services = common::services(store.clone());
+    let today = xiaobao_domain::complaint::china_date(chrono::Utc::now());
+    xiaobao_demo::seed::seed_complaints(&services, 2_000, today)
+        .await
+        .unwrap();
+    let state = AppState::new(services, common::config());
+    assert!(xiaobao_server::jobs::run_once(&state, xiaobao_server::jobs::EVALUATE_ALERTS).await);
+    let officer = store.create_token("cp_officer", "t").await.unwrap();
+    let mut c = Client::new(store.clone());
+    let list = c
+        .get_with_token("/api/v1/alerts?status=new&per_page=500", &officer)
+        .await
+        .json();
+    let total = list["total"].as_i64().unwrap();
+    assert!(total > 0, "{list}");
+    // Every complaint awaiting its decision past its due date has an alert.
+    let overdue = c
+        .get_with_token("/api/v1/complaints?deadline=overdue&per_page=1", &officer)
+        .await
+        .json()["total"]
+        .as_i64()
+        .unwrap();
+    let overdue_alerts = c
+        .get_with_token("/api/v1/alerts?rule=sla_overdue&per_page=1", &officer)
+        .await
+        .json()["total"]
+        .as_i64()
+        .unwrap();
+    assert!(overdue_alerts >= overdue, "{overdue_alerts} < {overdue}");
+    // A second instance's run while the lease is held does nothing.
+    let other = AppState::new(
+        common::services(store.clone()),
+        xiaobao_server::ServerConfig {
+            instance_id: "another-instance".into(),
+            ..common::config()
+        },
+    );
+    assert!(!xiaobao_server::jobs::run_once(&other, xiaobao_server::jobs::EVALUATE_ALERTS).await);
 }
