@@ -33,11 +33,20 @@ impl Jobs {
 }
 
 /// The maintenance jobs every instance offers to run.
-pub const JOBS: [&str; 3] = [
+pub const JOBS: [&str; 5] = [
     "purge_expired_sessions",
     "purge_login_attempts",
     "refresh_paused_deadlines",
+    EVALUATE_ALERTS,
+    ESCALATE_ALERTS,
 ];
+
+/// Runs the alert rules over the recent complaints as of today (the first
+/// run after a start evaluates at once, so seeded demo data shows alerts).
+pub const EVALUATE_ALERTS: &str = "evaluate_alerts";
+
+/// Moves unacknowledged high-severity alerts to the parent organisation.
+pub const ESCALATE_ALERTS: &str = "escalate_alerts";
 
 /// Counts the terms of new complaints into the analysis statistics.
 pub const COUNT_TERMS: &str = "count_terms";
@@ -114,6 +123,28 @@ pub async fn run_once(state: &AppState, job: &str) -> bool {
             Ok(n) => Ok(format!("统计新投诉词频 {n} 件")),
             Err(e) => Err(e),
         },
+        EVALUATE_ALERTS => {
+            let today = xiaobao_domain::complaint::china_date(chrono::Utc::now());
+            state
+                .services
+                .evaluate_alerts(today)
+                .await
+                .map(|r| {
+                    format!(
+                        "预警评估 {today}：投诉 {} 件，候选 {} 条，新预警 {} 条",
+                        r.records,
+                        r.candidates,
+                        r.created.len()
+                    )
+                })
+                .map_err(alert_error)
+        }
+        ESCALATE_ALERTS => state
+            .services
+            .escalate_alerts(chrono::Utc::now())
+            .await
+            .map(|n| format!("超时未确认的高等级预警升级 {n} 条"))
+            .map_err(alert_error),
         other => Ok(format!("未知任务 {other}")),
     };
     let (ok, message) = match result {
@@ -129,4 +160,11 @@ pub async fn run_once(state: &AppState, job: &str) -> bool {
         tracing::warn!(job, error = %err, "cannot record job run");
     }
     true
+}
+
+fn alert_error(e: xiaobao_service::alerts::AlertServiceError) -> xiaobao_store::StoreError {
+    match e {
+        xiaobao_service::alerts::AlertServiceError::Store(e) => e,
+        other => xiaobao_store::StoreError::Internal(other.to_string()),
+    }
 }

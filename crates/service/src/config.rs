@@ -1,5 +1,6 @@
 //! What a bank configures without a release: the complaint taxonomy, the SLA
-//! policy and the routing/assignment rules. The shipped files in `data/` are
+//! policy, the routing/assignment rules, and the alert rules and notification
+//! channels. The shipped files in `data/` are
 //! the defaults; an edit by a consumer-protection officer is validated, stored
 //! in the database with who and why, and picked up by every instance within a
 //! minute (each instance polls a version number).
@@ -21,13 +22,17 @@ pub enum ConfigKind {
     Taxonomy,
     SlaPolicy,
     AssignmentRules,
+    AlertRules,
+    AlertNotifications,
 }
 
 impl ConfigKind {
-    pub const ALL: [ConfigKind; 3] = [
+    pub const ALL: [ConfigKind; 5] = [
         ConfigKind::Taxonomy,
         ConfigKind::SlaPolicy,
         ConfigKind::AssignmentRules,
+        ConfigKind::AlertRules,
+        ConfigKind::AlertNotifications,
     ];
 
     pub fn key(self) -> &'static str {
@@ -35,6 +40,8 @@ impl ConfigKind {
             ConfigKind::Taxonomy => "taxonomy",
             ConfigKind::SlaPolicy => "sla_policy",
             ConfigKind::AssignmentRules => "assignment_rules",
+            ConfigKind::AlertRules => "alert_rules",
+            ConfigKind::AlertNotifications => "alert_notifications",
         }
     }
 
@@ -45,6 +52,8 @@ impl ConfigKind {
             }
             ConfigKind::SlaPolicy => "办理时限政策",
             ConfigKind::AssignmentRules => "分派规则",
+            ConfigKind::AlertRules => "预警规则",
+            ConfigKind::AlertNotifications => "预警通知通道与升级时限",
         }
     }
 
@@ -84,6 +93,12 @@ impl Services {
                 serde_json::from_str(&self.policy().to_json()).unwrap_or_default()
             }
             ConfigKind::AssignmentRules => serde_json::to_value(&*self.rules()).unwrap_or_default(),
+            ConfigKind::AlertRules => {
+                serde_json::from_str(&self.alert_config().rules.to_json()).unwrap_or_default()
+            }
+            ConfigKind::AlertNotifications => {
+                serde_json::to_value(&self.alert_config().notifications).unwrap_or_default()
+            }
         };
         serde_json::to_string_pretty(&value).unwrap_or_default()
     }
@@ -99,6 +114,18 @@ impl Services {
             ConfigKind::AssignmentRules => self
                 .rules
                 .set(AssignmentRules::from_json(json).map_err(|e| e.to_string())?),
+            ConfigKind::AlertRules => {
+                let rules = xiaobao_alerts::RuleSet::from_json(json).map_err(|e| e.to_string())?;
+                let mut config = (*self.alert_config()).clone();
+                config.rules = rules;
+                self.alerts.set(config);
+            }
+            ConfigKind::AlertNotifications => {
+                let notifications = crate::alerts::NotificationSettings::from_json(json)?;
+                let mut config = (*self.alert_config()).clone();
+                config.notifications = notifications;
+                self.alerts.set(config);
+            }
         }
         Ok(())
     }
@@ -182,6 +209,7 @@ impl Services {
         copy.taxonomy = crate::Live::new((*self.taxonomy()).clone());
         copy.policy = crate::Live::new((*self.policy()).clone());
         copy.rules = crate::Live::new((*self.rules()).clone());
+        copy.alerts = crate::Live::new((*self.alert_config()).clone());
         copy
     }
 }

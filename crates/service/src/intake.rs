@@ -455,10 +455,15 @@ impl Services {
         }
         let mut assigner = Assigner::default();
         let new = self.prepare(actor, input, now, &mut assigner).await?;
-        Ok(self
+        let row = self
             .store
             .create_complaint(actor, &new, &self.policy(), now)
-            .await?)
+            .await?;
+        // The complaint is registered whatever the alert rules make of it.
+        if let Err(e) = self.alerts_for_ticket(&row, &input.content).await {
+            tracing::warn!(complaint = %row.number, error = %e, "per-ticket alert rules failed");
+        }
+        Ok(row)
     }
 
     /// Imports rows all-or-nothing: when any row is bad, nothing is written

@@ -5,6 +5,7 @@
 //! PII protection) with storage, so that the server, the CLI and the demo all
 //! go through the same path and the same checks.
 
+pub mod alerts;
 pub mod analysis;
 pub mod assignment;
 pub mod config;
@@ -70,6 +71,8 @@ pub struct Services {
     rules: Live<AssignmentRules>,
     /// The forbidden-words knowledge base and its matcher.
     kb: Live<kb::KbState>,
+    /// Alert rules and notification settings.
+    alerts: Live<alerts::AlertConfig>,
     /// Version of the stored configuration edits this instance last applied.
     config_version: Arc<std::sync::Mutex<Option<String>>>,
     /// Handler loads cached across bulk preparations (demo, historical imports).
@@ -87,6 +90,8 @@ pub enum ConfigError {
     Rules(String),
     #[error("知识库无效 invalid knowledge base: {0}")]
     KnowledgeBase(String),
+    #[error("预警规则无效 invalid alert rules: {0}")]
+    AlertRules(String),
 }
 
 impl Services {
@@ -96,6 +101,7 @@ impl Services {
         let policy = SlaPolicy::embedded().map_err(|e| ConfigError::Policy(e.to_string()))?;
         let rules = AssignmentRules::embedded().map_err(|e| ConfigError::Rules(e.to_string()))?;
         let kb = kb::KbState::shipped().map_err(ConfigError::KnowledgeBase)?;
+        let alerts = alerts::AlertConfig::shipped().map_err(ConfigError::AlertRules)?;
         Ok(Services {
             store,
             taxonomy: Live::new(taxonomy.clone()),
@@ -103,6 +109,7 @@ impl Services {
             pii: Arc::new(pii),
             rules: Live::new(rules),
             kb: Live::new(kb),
+            alerts: Live::new(alerts),
             assigner: Arc::new(tokio::sync::Mutex::new(intake::Assigner::default())),
             config_version: Arc::new(std::sync::Mutex::new(None)),
         })

@@ -13,6 +13,7 @@
 //! [`Scope`]: xiaobao_domain::org::Scope
 
 pub mod accounts;
+pub mod alerts;
 pub mod audit;
 pub mod complaints;
 mod db;

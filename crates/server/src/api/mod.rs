@@ -4,6 +4,7 @@
 //! `X-CSRF-Token` header for state-changing calls.
 
 pub mod admin;
+pub mod alerts;
 pub mod analysis;
 pub mod complaints;
 pub mod kb;
@@ -27,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(kb::router())
         .merge(analysis::router())
+        .merge(alerts::router())
         .fallback(fallback)
 }
 
@@ -80,6 +82,9 @@ async fn fallback(uri: axum::http::Uri) -> axum::response::Response {
         analysis::hotwords,
         analysis::rising,
         analysis::clusters,
+        alerts::list_alerts,
+        alerts::get_alert,
+        alerts::alert_action,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),

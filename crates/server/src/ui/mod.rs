@@ -4,6 +4,7 @@
 
 mod account;
 mod admin;
+mod alerts;
 mod analysis;
 mod complaints;
 mod config;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(config::router())
         .merge(kb::router())
         .merge(analysis::router())
+        .merge(alerts::router())
 }
 
 /// One entry of the side navigation.
@@ -55,6 +57,7 @@ fn nav_for(role: Role, active: &str) -> Vec<NavItem> {
         ("/", "工作台"),
         ("/complaints", "投诉管理"),
         ("/analysis", "智能分析"),
+        ("/alerts", "预警中心"),
         ("/kb", "禁语知识库"),
         ("/orgs", "机构管理"),
     ];
