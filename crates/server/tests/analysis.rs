@@ -27,7 +27,7 @@ async fn statistics_feed_hot_rising_and_clusters_within_scope(store: Store) {
     let mut c = Client::new(store.clone());
     // Baseline (four weeks before the window): varied complaints about fees.
     let baseline = [
-        "信用卡年费未经告知被扣收，要求退还年费",
+        "在江南示范银行办的信用卡年费未经告知被扣收，要求退还年费",
         "借记卡小额账户管理费扣收不合理",
         "跨行转账手续费收取标准不清楚",
         "信用卡分期手续费实际年化利率过高",
@@ -96,6 +96,7 @@ async fn statistics_feed_hot_rising_and_clusters_within_scope(store: Store) {
     assert_eq!(hot["terms"][0]["docs"], 6, "{hot}");
     assert_eq!(docs_of("人脸识别"), Some(6), "counted once per complaint");
     assert_eq!(docs_of("手续费"), Some(2));
+    assert_eq!(docs_of("江南"), None, "the bank's own name is not a topic");
 
     // One category only.
     let loans = c

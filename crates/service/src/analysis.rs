@@ -130,6 +130,20 @@ impl Services {
         })
     }
 
+    /// The words of the bank's own name (江南示范银行 → 江南, 示范, 银行 …): they
+    /// occur in complaints about every topic and are never one.
+    async fn own_name_parts(&self) -> Result<Vec<String>, StoreError> {
+        let Some(root) = self.store.root_org().await? else {
+            return Ok(Vec::new());
+        };
+        let seg = Segmenter::shared();
+        let mut parts = seg.terms(&root.name);
+        parts.push(root.name);
+        parts.sort_unstable();
+        parts.dedup();
+        Ok(parts)
+    }
+
     /// The organisation prefix an actor may analyse, narrowed to `org`.
     async fn analysis_prefix(
         &self,
@@ -200,10 +214,14 @@ impl Services {
     ) -> Result<HotTerms, AnalysisError> {
         let scope = self.term_scope(actor, filter, from, to).await?;
         let total_docs = self.store.scope_doc_count(&scope).await?;
-        let counts = self
+        let top = top.clamp(1, 500);
+        let own = self.own_name_parts().await?;
+        let mut counts = self
             .store
-            .term_doc_counts(&scope, Some(top.clamp(1, 500) as i64))
+            .term_doc_counts(&scope, Some((top + own.len()) as i64))
             .await?;
+        counts.retain(|(term, _)| !own.contains(term));
+        counts.truncate(top);
         Ok(HotTerms {
             from,
             to,
@@ -259,8 +277,10 @@ impl Services {
                 })
                 .collect(),
         };
-        let report = xiaobao_text::rising_from_counts(counts, options)
+        let mut report = xiaobao_text::rising_from_counts(counts, options)
             .map_err(|e| AnalysisError::Invalid(e.to_string()))?;
+        let own = self.own_name_parts().await?;
+        report.terms.retain(|t| !own.contains(&t.term));
         let shown: Vec<String> = report.terms.iter().map(|t| t.term.clone()).collect();
         let whole = TermScope {
             from: w.baseline_start.to_string(),
