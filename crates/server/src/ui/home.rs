@@ -13,7 +13,9 @@ use crate::AppState;
 use crate::auth::PageUser;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/", get(home))
+    Router::new()
+        .route("/", get(home))
+        .route("/home/intelligence", get(intelligence))
 }
 
 #[derive(Template)]
@@ -27,6 +29,11 @@ struct HomePage {
     scope_label: String,
     jobs: Vec<JobRun>,
     deadlines: xiaobao_store::complaints::DeadlineCounts,
+}
+
+#[derive(Template)]
+#[template(path = "home_intelligence.html")]
+struct IntelligenceFragment {
     hot: Vec<xiaobao_service::analysis::HotTerm>,
     rising: Vec<super::analysis::RisingRow>,
 }
@@ -64,8 +71,23 @@ async fn home(State(state): State<AppState>, PageUser(auth): PageUser) -> Respon
         Ok(d) => d,
         Err(e) => return store_error_page(e),
     };
-    // Intelligence at a glance: the month's hot words and this week's
-    // significantly rising ones. A failure here must not hide the work list.
+    render(&HomePage {
+        deadlines,
+        org_count: orgs.len(),
+        branch_count: count(&[OrgKind::Branch]),
+        outlet_count: count(&[OrgKind::SubBranch, OrgKind::Outlet]),
+        village_count: count(&[OrgKind::VillageBank]),
+        scope_label,
+        jobs,
+        chrome,
+    })
+}
+
+/// Intelligence at a glance, loaded after the page (htmx) so the work list
+/// never waits for the statistics: the month's hot words and this week's
+/// significantly rising ones. A failure shows nothing rather than an error.
+async fn intelligence(State(state): State<AppState>, PageUser(auth): PageUser) -> Response {
+    let today = xiaobao_domain::complaint::china_date(chrono::Utc::now());
     let filter = xiaobao_service::analysis::AnalysisFilter::default();
     let hot = state
         .services
@@ -92,16 +114,5 @@ async fn home(State(state): State<AppState>, PageUser(auth): PageUser) -> Respon
             .collect(),
         Err(_) => Vec::new(),
     };
-    render(&HomePage {
-        hot,
-        rising,
-        deadlines,
-        org_count: orgs.len(),
-        branch_count: count(&[OrgKind::Branch]),
-        outlet_count: count(&[OrgKind::SubBranch, OrgKind::Outlet]),
-        village_count: count(&[OrgKind::VillageBank]),
-        scope_label,
-        jobs,
-        chrome,
-    })
+    render(&IntelligenceFragment { hot, rising })
 }
