@@ -196,4 +196,10 @@ async fn statistics_feed_hot_rising_and_clusters_within_scope(store: Store) {
         page.body.contains("/complaints/"),
         "cluster members link to complaints"
     );
+    // The home screen loads its hot words after the page.
+    let home = browser.get("/").await;
+    assert!(home.body.contains("hx-get=\"/home/intelligence\""));
+    let glance = browser.get("/home/intelligence").await;
+    assert_eq!(glance.status, StatusCode::OK);
+    assert!(glance.body.contains("投诉热点"), "{}", glance.body);
 }
