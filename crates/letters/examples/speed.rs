@@ -5,7 +5,9 @@
 
 use std::time::Instant;
 
-use xiaobao_letters::{Block, Letter, to_docx, to_pdf};
+use xiaobao_letters::{Block, Letter, LetterError, to_docx, to_pdf};
+
+type Writer = fn(&Letter) -> Result<Vec<u8>, LetterError>;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let runs: u32 = std::env::args()
@@ -44,10 +46,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ]),
         ],
     };
-    for (name, write) in [
-        ("PDF", to_pdf as fn(&Letter) -> _),
-        ("DOCX", to_docx as fn(&Letter) -> _),
-    ] {
+    let writers: [(&str, Writer); 2] = [("PDF", to_pdf), ("DOCX", to_docx)];
+    for (name, write) in writers {
         let size = write(&letter)?.len();
         let start = Instant::now();
         for _ in 0..runs {
