@@ -6,6 +6,7 @@
 //! passwords so the caller can print them a single time.
 
 pub mod complaints;
+pub mod reviews;
 pub mod seed;
 
 use xiaobao_domain::org::OrgKind;
@@ -81,7 +82,7 @@ const VILLAGE_BANKS: [(&str, &str); 3] = [
 ];
 
 /// (username, display name, role, org) of the demo accounts.
-pub const USERS: [(&str, &str, Role, &str); 14] = [
+pub const USERS: [(&str, &str, Role, &str); 16] = [
     ("admin", "系统管理员", Role::Admin, ROOT),
     ("cp_officer", "陈晓敏", Role::CpOfficer, ROOT),
     ("handler_hz", "李文涛", Role::Handler, "HZ"),
@@ -96,6 +97,14 @@ pub const USERS: [(&str, &str, Role, &str); 14] = [
     ("approver", "吴志刚", Role::Approver, ROOT),
     ("auditor", "孙丽华", Role::Auditor, ROOT),
     ("viewer", "钱卫东", Role::Viewer, ROOT),
+    ("submitter_retail", "冯思远", Role::Submitter, ROOT),
+    ("submitter_card", "蒋雨桐", Role::Submitter, ROOT),
+];
+
+/// Departments of the demo submitters (review requests are seen by department).
+pub const DEPARTMENTS: [(&str, &str); 2] = [
+    ("submitter_retail", "零售银行部"),
+    ("submitter_card", "信用卡中心"),
 ];
 
 /// The accounts created by [`seed`], with their one-time passwords.
@@ -128,6 +137,9 @@ pub async fn seed(store: &Store) -> Result<Option<Vec<DemoAccount>>, StoreError>
                 must_change_password: false,
             })
             .await?;
+        if let Some((_, department)) = DEPARTMENTS.iter().find(|(u, _)| *u == username) {
+            store.set_user_department(username, department).await?;
+        }
         accounts.push(DemoAccount {
             username: username.into(),
             display_name: display_name.into(),

@@ -1,10 +1,10 @@
 //! What a read document looks like.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use xiaobao_ingest::sniff::TextEncoding;
 
 /// A format this crate reads, as found from the content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     Text,
@@ -47,7 +47,7 @@ impl Format {
 
 /// A rectangle on a page, from its top-left corner, in the page's
 /// [`PageUnit`].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Rect {
     pub x: f32,
     pub y: f32,
@@ -92,7 +92,7 @@ impl Rect {
 }
 
 /// What a block is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum BlockKind {
     Paragraph,
@@ -113,7 +113,7 @@ pub enum BlockKind {
 }
 
 /// One line of a block on the page, for highlighting part of a paragraph.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TextLine {
     /// Char offsets into [`Document::text`].
     pub char_start: usize,
@@ -122,7 +122,7 @@ pub struct TextLine {
 }
 
 /// A piece of the document's text with its place.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Block {
     /// 1-based page (sheet, for a workbook; always 1 for formats without pages).
     pub page: u32,
@@ -137,12 +137,12 @@ pub struct Block {
     pub confidence: Option<f32>,
     pub kind: BlockKind,
     /// The block's lines with their boxes, when positions are known.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<TextLine>,
 }
 
 /// What the numbers of a page's boxes mean.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PageUnit {
     /// PDF points (1/72 inch), from the top-left of the page.
@@ -152,7 +152,7 @@ pub enum PageUnit {
 }
 
 /// A page (a worksheet, for a workbook).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Page {
     /// 1-based.
     pub number: u32,

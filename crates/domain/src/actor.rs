@@ -23,6 +23,10 @@ impl Actor {
     pub fn scope(&self) -> Scope {
         if self.role.sees_all_orgs() {
             Scope::All
+        } else if self.role.can_submit_reviews() {
+            // Business-department submitters work on review requests only;
+            // complaints, alerts and statistics are not theirs to see.
+            Scope::Subtree(Scope::NOTHING.to_string())
         } else {
             Scope::Subtree(self.org_path.clone())
         }

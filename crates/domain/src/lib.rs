@@ -6,6 +6,7 @@ pub mod complaint;
 pub mod intake;
 pub mod names;
 pub mod org;
+pub mod review;
 pub mod role;
 pub mod sla;
 pub mod taxonomy;

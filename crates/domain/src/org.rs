@@ -118,6 +118,10 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// A subtree root no organisation path starts with (paths are built
+    /// from validated codes): the scope of roles without organisation data.
+    pub const NOTHING: &'static str = "/\u{1}/";
+
     /// Whether an org with materialised path `path` lies inside this scope.
     pub fn contains(&self, path: &str) -> bool {
         match self {

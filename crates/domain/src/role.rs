@@ -21,6 +21,9 @@ pub enum Role {
     Reviewer,
     /// 审批人: approves extensions and decisions.
     Approver,
+    /// 业务送审人: staff of a business department who submit products,
+    /// agreements and materials for consumer-protection review.
+    Submitter,
     /// 审计员: reads everything, changes nothing.
     Auditor,
     /// 管理层: reads dashboards and reports of their subtree.
@@ -28,12 +31,13 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::Admin,
         Role::CpOfficer,
         Role::Handler,
         Role::Reviewer,
         Role::Approver,
+        Role::Submitter,
         Role::Auditor,
         Role::Viewer,
     ];
@@ -46,6 +50,7 @@ impl Role {
             Role::Handler => "handler",
             Role::Reviewer => "reviewer",
             Role::Approver => "approver",
+            Role::Submitter => "submitter",
             Role::Auditor => "auditor",
             Role::Viewer => "viewer",
         }
@@ -59,6 +64,7 @@ impl Role {
             Role::Handler => "投诉处理员",
             Role::Reviewer => "审查员",
             Role::Approver => "审批人",
+            Role::Submitter => "业务送审人",
             Role::Auditor => "审计员",
             Role::Viewer => "管理层",
         }
@@ -86,6 +92,23 @@ impl Role {
     /// stated reason, always audited). Everyone else sees masked values only.
     pub fn can_reveal_pii(self) -> bool {
         matches!(self, Role::CpOfficer | Role::Handler | Role::Approver)
+    }
+
+    /// Whether the role reviews products and materials (审查员, and the
+    /// head-office consumer-protection officers who lead the review).
+    pub fn can_review(self) -> bool {
+        matches!(self, Role::Reviewer | Role::CpOfficer)
+    }
+
+    /// Whether the role submits review requests for its department.
+    pub fn can_submit_reviews(self) -> bool {
+        matches!(self, Role::Submitter)
+    }
+
+    /// Whether the role sees every review request (reviewers and auditors);
+    /// submitters see their own department's only, other roles none.
+    pub fn sees_all_reviews(self) -> bool {
+        matches!(self, Role::Reviewer | Role::CpOfficer | Role::Auditor)
     }
 
     /// Whether the role may manage accounts and the organisation tree.

@@ -68,7 +68,7 @@ async fn errors_use_the_documented_shape_and_status(store: Store) {
             .as_array()
             .unwrap()
             .len()
-            == 7
+            == xiaobao_domain::role::Role::ALL.len()
     );
 
     let r = c

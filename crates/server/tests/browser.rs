@@ -86,6 +86,16 @@ async fn server() -> (
     std::collections::HashMap<String, String>,
     xiaobao_testkit::TestDb,
 ) {
+    server_with(common::config()).await
+}
+
+async fn server_with(
+    config: xiaobao_server::ServerConfig,
+) -> (
+    String,
+    std::collections::HashMap<String, String>,
+    xiaobao_testkit::TestDb,
+) {
     let db = xiaobao_testkit::TestDb::sqlite().await;
     let passwords = common::demo(&db.store).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -95,7 +105,7 @@ async fn server() -> (
         xiaobao_server::serve_on(
             listener,
             common::services(store),
-            common::config(),
+            config,
             std::future::pending(),
         )
         .await
@@ -386,5 +396,350 @@ async fn sqlite_browser_files_a_complaint_and_finds_it_in_the_list() {
         .unwrap();
     assert_eq!(total, "1");
     screenshot(&client, "complaint_list").await;
+    client.close().await.unwrap();
+}
+
+/// Logs `user` in through the login page (after dropping any session).
+async fn log_in(client: &fantoccini::Client, base: &str, user: &str, password: &str) {
+    client.delete_all_cookies().await.unwrap();
+    client.goto(&format!("{base}/login")).await.unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("input[name=username]"))
+        .await
+        .unwrap()
+        .send_keys(user)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Id("current-user"))
+        .await
+        .unwrap();
+}
+
+/// Clicks the button of the workflow form `action` and waits for the page.
+async fn take_step(client: &fantoccini::Client, action: &str) {
+    client
+        .find(Locator::Css(&format!(
+            "#action-{action} button[type=submit]"
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("no {action} button: {e}"))
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Id("review-status"))
+        .await
+        .unwrap();
+}
+
+async fn upload_file(client: &fantoccini::Client, path: &std::path::Path) {
+    client
+        .find(Locator::Css("#upload-form input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(&path.display().to_string())
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#upload-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(120))
+        .for_element(Locator::Id("review-status"))
+        .await
+        .unwrap();
+    if let Ok(err) = client.find(Locator::Id("review-error")).await {
+        panic!(
+            "upload of {} refused: {}",
+            path.display(),
+            err.text().await.unwrap()
+        );
+    }
+}
+
+async fn status_text(client: &fantoccini::Client) -> String {
+    client
+        .find(Locator::Id("review-status"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_browser_reviews_marketing_copy_from_submission_to_approval() {
+    let (base, passwords, _db) = server_with(xiaobao_server::ServerConfig {
+        max_body_bytes: 8 * 1024 * 1024,
+        ..common::config()
+    })
+    .await;
+    let (client, _driver, _profile) = browser().await;
+    let files = tempfile::tempdir().unwrap();
+    let docx_path = files.path().join("稳盈理财宣传页.docx");
+    std::fs::write(&docx_path, common::document_fixture("marketing.docx")).unwrap();
+    let png_path = files.path().join("网点海报.png");
+    std::fs::write(&png_path, common::document_fixture("page.png")).unwrap();
+    let corrected_path = files.path().join("稳盈理财宣传页-修改稿.docx");
+    std::fs::write(
+        &corrected_path,
+        common::docx(&[
+            "稳盈理财 第三期",
+            "本理财产品为非保本浮动收益型产品，业绩比较基准为年化百分之三点二至百分之四，业绩比较基准不构成收益承诺。",
+            "理财非存款，产品有风险，投资须谨慎。本产品风险等级为 R2（中低风险）。",
+        ]),
+    )
+    .unwrap();
+
+    // The submitter fills the request and the self-assessment.
+    log_in(
+        &client,
+        &base,
+        "submitter_retail",
+        &passwords["submitter_retail"],
+    )
+    .await;
+    client
+        .find(Locator::LinkText("消保审查"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Id("new-review"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let form = client
+        .wait()
+        .for_element(Locator::Id("review-form"))
+        .await
+        .unwrap();
+    form.find(Locator::Css("input[name=title]"))
+        .await
+        .unwrap()
+        .send_keys("稳盈理财第三期宣传材料")
+        .await
+        .unwrap();
+    let yes = form
+        .find_all(Locator::Css(
+            "#review-checklist input[type=radio][value=yes]",
+        ))
+        .await
+        .unwrap();
+    assert!(yes.len() >= 4, "the marketing checklist is shown");
+    for radio in yes {
+        radio.click().await.unwrap();
+    }
+    screenshot(&client, "review-form").await;
+    form.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Id("review-status"))
+        .await
+        .unwrap();
+    let review_path = client.current_url().await.unwrap().path().to_string();
+    assert!(review_path.starts_with("/reviews/"), "{review_path}");
+
+    // The Word file and the scanned poster are read and pre-reviewed.
+    upload_file(&client, &docx_path).await;
+    upload_file(&client, &png_path).await;
+    let docs = client
+        .find(Locator::Id("review-documents"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(docs.contains("禁止级"), "pre-review flags the copy: {docs}");
+    take_step(&client, "submit").await;
+    assert_eq!(status_text(&client).await, "审查中");
+
+    // The reviewer sees the findings highlighted in the text and on the image.
+    log_in(&client, &base, "reviewer", &passwords["reviewer"]).await;
+    client.goto(&format!("{base}{review_path}")).await.unwrap();
+    client
+        .wait()
+        .for_element(Locator::LinkText("网点海报.png"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css(".page-image .hl.bad"))
+        .await
+        .unwrap();
+    let marked = client
+        .find(Locator::Css("#doc-text mark.bad"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(marked.contains("稳赚不赔"), "{marked}");
+    screenshot(&client, "review-scan-highlights").await;
+    client.goto(&format!("{base}{review_path}")).await.unwrap();
+    client
+        .wait()
+        .for_element(Locator::LinkText("稳盈理财宣传页.docx"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let opinion_form = client
+        .wait()
+        .for_element(Locator::Css(".opinion-form"))
+        .await
+        .unwrap();
+    opinion_form
+        .find(Locator::Css("input[name=body]"))
+        .await
+        .unwrap()
+        .send_keys("理财产品不得承诺保本保息，请删除并补充风险揭示")
+        .await
+        .unwrap();
+    opinion_form
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Id("doc-findings"))
+        .await
+        .unwrap();
+    client.goto(&format!("{base}{review_path}")).await.unwrap();
+    let opinions = client
+        .wait()
+        .for_element(Locator::Id("opinion-table"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        opinions.contains("理财产品不得承诺保本保息") && opinions.contains("实质性意见"),
+        "{opinions}"
+    );
+    take_step(&client, "return").await;
+    assert_eq!(status_text(&client).await, "已退回待修改");
+
+    // The submitter answers the opinion and resubmits a corrected version.
+    log_in(
+        &client,
+        &base,
+        "submitter_retail",
+        &passwords["submitter_retail"],
+    )
+    .await;
+    client.goto(&format!("{base}{review_path}")).await.unwrap();
+    let answer = client
+        .wait()
+        .for_element(Locator::Css(".answer-form"))
+        .await
+        .unwrap();
+    answer
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Id("review-status"))
+        .await
+        .unwrap();
+    let opinions = client
+        .find(Locator::Id("opinion-table"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(opinions.contains("采纳"), "{opinions}");
+    upload_file(&client, &corrected_path).await;
+    take_step(&client, "resubmit").await;
+    assert_eq!(status_text(&client).await, "审查中");
+
+    // The reviewer compares the versions and approves.
+    log_in(&client, &base, "reviewer", &passwords["reviewer"]).await;
+    client.goto(&format!("{base}{review_path}")).await.unwrap();
+    client
+        .wait()
+        .for_element(Locator::Id("compare-link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let followup = client
+        .wait()
+        .for_element(Locator::Id("opinion-followup"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        followup.contains("已修改"),
+        "the quoted passage is gone: {followup}"
+    );
+    client.find(Locator::Css(".diff del")).await.unwrap();
+    screenshot(&client, "review-compare").await;
+    client.goto(&format!("{base}{review_path}")).await.unwrap();
+    client
+        .wait()
+        .for_element(Locator::Id("action-approve"))
+        .await
+        .unwrap();
+    take_step(&client, "approve").await;
+    assert_eq!(status_text(&client).await, "已通过并归档");
+    let intact = client
+        .find(Locator::Id("archive-intact"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(intact, "完整性校验通过");
+    screenshot(&client, "review-approved").await;
     client.close().await.unwrap();
 }

@@ -24,15 +24,17 @@ pub enum ConfigKind {
     AssignmentRules,
     AlertRules,
     AlertNotifications,
+    ReviewGuide,
 }
 
 impl ConfigKind {
-    pub const ALL: [ConfigKind; 5] = [
+    pub const ALL: [ConfigKind; 6] = [
         ConfigKind::Taxonomy,
         ConfigKind::SlaPolicy,
         ConfigKind::AssignmentRules,
         ConfigKind::AlertRules,
         ConfigKind::AlertNotifications,
+        ConfigKind::ReviewGuide,
     ];
 
     pub fn key(self) -> &'static str {
@@ -42,6 +44,7 @@ impl ConfigKind {
             ConfigKind::AssignmentRules => "assignment_rules",
             ConfigKind::AlertRules => "alert_rules",
             ConfigKind::AlertNotifications => "alert_notifications",
+            ConfigKind::ReviewGuide => "review_guide",
         }
     }
 
@@ -54,6 +57,7 @@ impl ConfigKind {
             ConfigKind::AssignmentRules => "分派规则",
             ConfigKind::AlertRules => "预警规则",
             ConfigKind::AlertNotifications => "预警通知通道与升级时限",
+            ConfigKind::ReviewGuide => "消保审查指南（自评估清单）",
         }
     }
 
@@ -99,6 +103,9 @@ impl Services {
             ConfigKind::AlertNotifications => {
                 serde_json::to_value(&self.alert_config().notifications).unwrap_or_default()
             }
+            ConfigKind::ReviewGuide => {
+                serde_json::to_value(&*self.review_guide()).unwrap_or_default()
+            }
         };
         serde_json::to_string_pretty(&value).unwrap_or_default()
     }
@@ -126,6 +133,9 @@ impl Services {
                 config.notifications = notifications;
                 self.alerts.set(config);
             }
+            ConfigKind::ReviewGuide => self
+                .review_guide
+                .set(xiaobao_domain::review::ReviewGuide::parse(json).map_err(|e| e.to_string())?),
         }
         Ok(())
     }
@@ -210,6 +220,7 @@ impl Services {
         copy.policy = crate::Live::new((*self.policy()).clone());
         copy.rules = crate::Live::new((*self.rules()).clone());
         copy.alerts = crate::Live::new((*self.alert_config()).clone());
+        copy.review_guide = crate::Live::new((*self.review_guide()).clone());
         copy
     }
 }

@@ -12,6 +12,7 @@ pub mod config;
 pub mod intake;
 pub mod kb;
 pub mod reveal;
+pub mod review;
 pub mod similar;
 pub mod transfer;
 
@@ -73,6 +74,10 @@ pub struct Services {
     kb: Live<kb::KbState>,
     /// Alert rules and notification settings.
     alerts: Live<alerts::AlertConfig>,
+    /// The review self-assessment guide.
+    review_guide: Live<xiaobao_domain::review::ReviewGuide>,
+    /// The OCR engine for scanned review documents, loaded on first use.
+    ocr: Arc<xiaobao_documents::EmbeddedOcr>,
     /// Version of the stored configuration edits this instance last applied.
     config_version: Arc<std::sync::Mutex<Option<String>>>,
     /// Handler loads cached across bulk preparations (demo, historical imports).
@@ -110,6 +115,8 @@ impl Services {
             rules: Live::new(rules),
             kb: Live::new(kb),
             alerts: Live::new(alerts),
+            review_guide: Live::new(xiaobao_domain::review::ReviewGuide::shipped()),
+            ocr: Arc::new(xiaobao_documents::EmbeddedOcr::default()),
             assigner: Arc::new(tokio::sync::Mutex::new(intake::Assigner::default())),
             config_version: Arc::new(std::sync::Mutex::new(None)),
         })

@@ -21,6 +21,7 @@ mod error;
 pub mod kb;
 pub mod leases;
 pub mod orgs;
+pub mod reviews;
 pub mod secret;
 pub mod sessions;
 mod settings;

@@ -30,7 +30,7 @@ pub enum UserCommand {
 pub struct UserAddArgs {
     /// Username: 2–64 letters, digits, `_`, `-` or `.`.
     pub name: String,
-    /// Role: admin, cp_officer, handler, reviewer, approver, auditor or viewer.
+    /// Role: admin, cp_officer, handler, reviewer, approver, submitter, auditor or viewer.
     #[arg(long)]
     pub role: String,
     /// Organisation code (default: the root, 总行).
@@ -39,6 +39,10 @@ pub struct UserAddArgs {
     /// Name shown in the UI (default: the username).
     #[arg(long, default_value = "")]
     pub display_name: String,
+    /// Department the user submits review requests for (required for the
+    /// `submitter` role: submitters see their department's requests only).
+    #[arg(long)]
+    pub department: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -82,6 +86,12 @@ pub fn user(settings: Settings, cmd: UserCommand) -> anyhow::Result<ExitCode> {
         match cmd {
             UserCommand::Add(args) => {
                 let role = args.role.parse::<Role>()?;
+                let department = args.department.as_deref().map(str::trim).filter(|d| !d.is_empty());
+                if role.can_submit_reviews() && department.is_none() {
+                    anyhow::bail!(
+                        "业务送审人须指定所属部门 --department（如 零售银行部） a submitter needs --department"
+                    );
+                }
                 let org = match args.org {
                     Some(o) => o,
                     None => ensure_root(&store).await?,
@@ -97,6 +107,9 @@ pub fn user(settings: Settings, cmd: UserCommand) -> anyhow::Result<ExitCode> {
                         must_change_password: true,
                     })
                     .await?;
+                if let Some(d) = department {
+                    store.set_user_department(&user.username, d).await?;
+                }
                 println!(
                     "已创建用户 created user {} ({}, 机构 {})",
                     user.username,

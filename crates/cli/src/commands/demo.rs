@@ -55,6 +55,8 @@ pub async fn seed(services: &Services, complaints: usize) -> anyhow::Result<()> 
                     started.elapsed().as_secs_f64()
                 );
             }
+            let n = xiaobao_demo::reviews::seed_reviews(services).await?;
+            println!("已生成演示审查申请 {n} 项 generated {n} demo review requests");
         }
         None => println!(
             "数据库中已有数据，未重新创建演示数据；忘记密码可运行 `xiaobao user passwd NAME`。\n\

@@ -61,10 +61,13 @@ pub struct NewUserIn {
     pub username: String,
     #[serde(default)]
     pub display_name: String,
-    /// One of admin, cp_officer, handler, reviewer, approver, auditor, viewer.
+    /// One of admin, cp_officer, handler, reviewer, approver, submitter, auditor, viewer.
     pub role: String,
     /// Organisation code; defaults to the root.
     pub org: Option<String>,
+    /// Department whose review requests the user submits (required for `submitter`).
+    #[serde(default)]
+    pub department: Option<String>,
     /// Initial password, at least 10 characters.
     pub password: String,
 }
@@ -131,6 +134,17 @@ pub async fn create_user(
             .await?
             .ok_or_else(|| ApiError::unprocessable("尚未建立机构树 no organisation tree"))?,
     };
+    let department = input
+        .department
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty());
+    if role.can_submit_reviews() && department.is_none() {
+        return Err(ApiError::unprocessable(
+            "业务送审人须填写所属部门 a submitter needs a department",
+        )
+        .with_details(serde_json::json!({"field": "department"})));
+    }
     let user = state
         .store
         .create_user(&NewUser {
@@ -142,6 +156,9 @@ pub async fn create_user(
             must_change_password: true,
         })
         .await?;
+    if let Some(d) = department {
+        state.store.set_user_department(&user.username, d).await?;
+    }
     state
         .store
         .audit(

@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod complaints;
 pub mod kb;
 pub mod orgs;
+pub mod reviews;
 pub mod transfer;
 
 use axum::response::IntoResponse;
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .merge(kb::router())
         .merge(analysis::router())
         .merge(alerts::router())
+        .merge(reviews::router())
         .fallback(fallback)
 }
 
@@ -85,6 +87,25 @@ async fn fallback(uri: axum::http::Uri) -> axum::response::Response {
         alerts::list_alerts,
         alerts::get_alert,
         alerts::alert_action,
+        reviews::list_reviews,
+        reviews::create_review,
+        reviews::get_review,
+        reviews::update_review,
+        reviews::upload_document,
+        reviews::get_document,
+        reviews::remove_document,
+        reviews::add_opinion,
+        reviews::remove_opinion,
+        reviews::answer_opinion,
+        reviews::review_action,
+        reviews::compare_rounds,
+        reviews::compare_published,
+        reviews::annotate,
+        reviews::retrospective,
+        reviews::verify_archive,
+        reviews::letter,
+        reviews::guide,
+        reviews::adoption,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),

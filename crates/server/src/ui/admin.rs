@@ -193,6 +193,8 @@ struct NewUserForm {
     display_name: String,
     role: String,
     org: String,
+    #[serde(default)]
+    department: String,
 }
 
 async fn create_user(
@@ -211,6 +213,10 @@ async fn create_user(
         Ok(o) => o,
         Err(e) => return users_view(&state, &auth, None, Some(e.to_string())).await,
     };
+    let department = form.department.trim().to_string();
+    if role.can_submit_reviews() && department.is_empty() {
+        return users_view(&state, &auth, None, Some("业务送审人须填写所属部门".into())).await;
+    }
     let password = match xiaobao_store::secret::random_password(14) {
         Ok(p) => p,
         Err(e) => return store_error_page(e),
@@ -226,6 +232,14 @@ async fn create_user(
             must_change_password: true,
         })
         .await;
+    let created = match created {
+        Ok(user) if !department.is_empty() => state
+            .store
+            .set_user_department(&user.username, &department)
+            .await
+            .map(|()| user),
+        other => other,
+    };
     match created {
         Ok(user) => {
             let _ = state

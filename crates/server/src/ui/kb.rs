@@ -35,7 +35,7 @@ pub fn router() -> Router<AppState> {
 
 const ACTIVE: &str = "/kb";
 
-fn severity_class(s: Severity) -> &'static str {
+pub(crate) fn severity_class(s: Severity) -> &'static str {
     match s {
         Severity::Forbidden => "bad",
         Severity::Warning => "warn",
@@ -557,16 +557,16 @@ async fn delete_entry(
 }
 
 /// A piece of scanned text: plain, or a finding (index into the list).
-struct Piece {
-    text: String,
-    finding: Option<usize>,
-    class: &'static str,
+pub(crate) struct Piece {
+    pub text: String,
+    pub finding: Option<usize>,
+    pub class: &'static str,
 }
 
 /// Splits `text` at the findings' character offsets for highlighting.
 /// Findings are in position order; one overlapping an earlier one is
 /// listed but not highlighted twice.
-fn highlight(text: &str, findings: &[Finding]) -> Vec<Piece> {
+pub(crate) fn highlight(text: &str, findings: &[Finding]) -> Vec<Piece> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     let mut cursor = 0usize;

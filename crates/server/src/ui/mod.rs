@@ -10,6 +10,7 @@ mod complaints;
 mod config;
 mod home;
 mod kb;
+mod reviews;
 
 use askama::Template;
 use axum::Router;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .merge(kb::router())
         .merge(analysis::router())
         .merge(alerts::router())
+        .merge(reviews::router())
 }
 
 /// One entry of the side navigation.
@@ -53,14 +55,27 @@ pub struct Chrome {
 
 /// The menu, filtered by role: a user sees only what they may open.
 fn nav_for(role: Role, active: &str) -> Vec<NavItem> {
-    let mut items: Vec<(&'static str, &'static str)> = vec![
-        ("/", "工作台"),
-        ("/complaints", "投诉管理"),
-        ("/analysis", "智能分析"),
-        ("/alerts", "预警中心"),
-        ("/kb", "禁语知识库"),
-        ("/orgs", "机构管理"),
-    ];
+    let mut items: Vec<(&'static str, &'static str)> = if role.can_submit_reviews() {
+        // Business departments submit material for review; complaints and
+        // statistics are outside their data scope.
+        vec![
+            ("/", "工作台"),
+            ("/reviews", "消保审查"),
+            ("/kb", "禁语知识库"),
+        ]
+    } else {
+        vec![
+            ("/", "工作台"),
+            ("/complaints", "投诉管理"),
+            ("/analysis", "智能分析"),
+            ("/alerts", "预警中心"),
+            ("/kb", "禁语知识库"),
+            ("/orgs", "机构管理"),
+        ]
+    };
+    if role.sees_all_reviews() {
+        items.insert(4, ("/reviews", "消保审查"));
+    }
     if role.can_administer() {
         items.push(("/users", "用户管理"));
     }

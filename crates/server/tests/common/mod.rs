@@ -56,7 +56,12 @@ pub fn services(store: Store) -> xiaobao_service::Services {
 
 impl Client {
     pub fn new(store: Store) -> Client {
-        let app = xiaobao_server::app(AppState::new(services(store), config()))
+        Client::with_config(store, config())
+    }
+
+    /// A client over an app with the given settings (larger uploads, …).
+    pub fn with_config(store: Store, config: ServerConfig) -> Client {
+        let app = xiaobao_server::app(AppState::new(services(store), config))
             .layer(MockConnectInfo(SocketAddr::from(([10, 1, 2, 3], 5555))));
         Client {
             app,
@@ -229,4 +234,43 @@ pub async fn demo(store: &Store) -> HashMap<String, String> {
         .into_iter()
         .map(|a| (a.username, a.password))
         .collect()
+}
+
+/// A Word document whose paragraphs are `paragraphs`: the smallest package
+/// Word and the document reader accept (content types, relationships, body).
+pub fn docx(paragraphs: &[&str]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    let body: String = paragraphs
+        .iter()
+        .map(|p| format!("<w:p><w:r><w:t xml:space=\"preserve\">{p}</w:t></w:r></w:p>"))
+        .collect();
+    let files = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#.to_string(),
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#.to_string(),
+        ),
+        (
+            "word/document.xml",
+            format!(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#),
+        ),
+    ];
+    for (name, content) in files {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(content.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// A fixture file of the document reader's tests.
+pub fn document_fixture(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../documents/tests/fixtures")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
