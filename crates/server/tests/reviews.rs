@@ -797,4 +797,11 @@ async fn review_pages_show_findings_opinions_and_comparison(store: Store) {
     assert!(fragment.body.contains("AGR-03") && !fragment.body.contains("MKT-07"));
     let nav = sub.get("/").await;
     assert!(nav.body.contains("href=\"/reviews\"") && !nav.body.contains("href=\"/complaints\""));
+    assert!(
+        nav.body.contains("id=\"review-cards\"") && !nav.body.contains("id=\"deadline-cards\"")
+    );
+    assert!(
+        nav.body.contains("id=\"reviews-returned\">1<"),
+        "the returned request is counted"
+    );
 }

@@ -241,6 +241,17 @@ pub struct DepartmentAdoption {
     pub tally: AdoptionTally,
 }
 
+/// Requests by state for the home screen.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ReviewCounts {
+    pub draft: i64,
+    pub in_review: i64,
+    pub returned: i64,
+    pub awaiting_confirmation: i64,
+    /// Approved requests whose retrospective review date has come.
+    pub retrospectives_due: i64,
+}
+
 /// What a workflow step carries besides the action.
 #[derive(Debug, Clone, Default)]
 pub struct StepInput<'a> {
@@ -1240,6 +1251,44 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// Requests by state in the actor's view; `None` for roles without
+    /// access to reviews.
+    pub async fn review_counts(
+        &self,
+        actor: &Actor,
+        today: NaiveDate,
+    ) -> Result<Option<ReviewCounts>, StoreError> {
+        let scope = match self.review_scope(actor).await {
+            Ok(s) => s,
+            Err(StoreError::Forbidden(_)) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let mut q = Sql::new(
+            "SELECT status, COUNT(*), SUM(CASE WHEN retrospective_on IS NOT NULL AND retrospective_on <= ",
+        );
+        let d = q.text(today.to_string());
+        q.push(&d)
+            .push(" THEN 1 ELSE 0 END) FROM review_requests WHERE 1 = 1");
+        if let Some(department) = scope {
+            let p = q.text(department);
+            q.push(&format!(" AND department = {p}"));
+        }
+        q.push(" GROUP BY status");
+        let rows: Vec<(String, i64, Option<i64>)> = q.query_as().fetch_all(&self.pool).await?;
+        let mut counts = ReviewCounts::default();
+        for (status, n, due) in rows {
+            match status.as_str() {
+                "draft" => counts.draft = n,
+                "in_review" => counts.in_review = n,
+                "returned" => counts.returned = n,
+                "awaiting_confirmation" => counts.awaiting_confirmation = n,
+                "approved" => counts.retrospectives_due = due.unwrap_or(0),
+                _ => {}
+            }
+        }
+        Ok(Some(counts))
     }
 
     /// Approved requests whose retrospective date has come (for the home

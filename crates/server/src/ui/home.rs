@@ -29,6 +29,10 @@ struct HomePage {
     scope_label: String,
     jobs: Vec<JobRun>,
     deadlines: xiaobao_store::complaints::DeadlineCounts,
+    /// Review work, for roles with access to reviews.
+    reviews: Option<xiaobao_store::reviews::ReviewCounts>,
+    /// Complaint figures are shown to roles with an organisation scope.
+    shows_complaints: bool,
 }
 
 #[derive(Template)]
@@ -71,8 +75,14 @@ async fn home(State(state): State<AppState>, PageUser(auth): PageUser) -> Respon
         Ok(d) => d,
         Err(e) => return store_error_page(e),
     };
+    let reviews = match state.store.review_counts(&auth.actor, today).await {
+        Ok(r) => r,
+        Err(e) => return store_error_page(e),
+    };
     render(&HomePage {
         deadlines,
+        reviews,
+        shows_complaints: !auth.actor.role.can_submit_reviews(),
         org_count: orgs.len(),
         branch_count: count(&[OrgKind::Branch]),
         outlet_count: count(&[OrgKind::SubBranch, OrgKind::Outlet]),
