@@ -694,27 +694,24 @@ async fn insert_event(
     action: &str,
     from: Option<&str>,
     to: &str,
-    (actor_id, actor_name): (&str, &str),
+    actor: (&str, &str),
     note: Option<&str>,
     payload: &serde_json::Value,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO alert_events (id, alert_id, action, from_status, to_status, actor_id, actor_name, at, note, payload)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    crate::lifecycle::record(
+        tx,
+        crate::lifecycle::History::Alerts,
+        alert_id,
+        crate::lifecycle::Step {
+            action,
+            from,
+            to,
+            actor,
+            note,
+            payload,
+        },
     )
-    .bind(uuid::Uuid::now_v7().to_string())
-    .bind(alert_id)
-    .bind(action)
-    .bind(from.map(str::to_string))
-    .bind(to)
-    .bind(actor_id)
-    .bind(actor_name)
-    .bind(time::now())
-    .bind(note.map(str::to_string))
-    .bind(payload.to_string())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    .await
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ mod db;
 mod error;
 pub mod kb;
 pub mod leases;
+mod lifecycle;
 pub mod orgs;
 pub mod reviews;
 pub mod secret;

@@ -1437,23 +1437,20 @@ async fn insert_event(
     note: Option<&str>,
     payload: &serde_json::Value,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO review_events (id, request_id, action, from_status, to_status, actor_id, actor_name, at, note, payload)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    crate::lifecycle::record(
+        tx,
+        crate::lifecycle::History::Reviews,
+        request_id,
+        crate::lifecycle::Step {
+            action,
+            from,
+            to,
+            actor: (&actor.user_id, &actor.display_name),
+            note,
+            payload,
+        },
     )
-    .bind(uuid::Uuid::now_v7().to_string())
-    .bind(request_id)
-    .bind(action)
-    .bind(from.map(str::to_string))
-    .bind(to)
-    .bind(&actor.user_id)
-    .bind(&actor.display_name)
-    .bind(time::now())
-    .bind(note.map(str::to_string))
-    .bind(payload.to_string())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    .await
 }
 
 #[cfg(test)]
