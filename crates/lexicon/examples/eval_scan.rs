@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::process::ExitCode;
 
 use serde::Deserialize;
-use xiaobao_lexicon::{KnowledgeBase, MaterialKind, Matcher, ScanOptions, Severity};
+use xiaobao_lexicon::{KnowledgeBase, Matcher, MaterialKind, ScanOptions, Severity};
 
 /// One labelled line of the evaluation file.
 #[derive(Debug, Deserialize)]

@@ -60,7 +60,9 @@ const TOPICS: [Topic; 3] = [
     },
     Topic {
         name: "盗刷 (银行卡 / 消费者资金安全)",
-        picks: |r| r.is_complaint && r.business_category == "银行卡" && r.reason == "消费者资金安全",
+        picks: |r| {
+            r.is_complaint && r.business_category == "银行卡" && r.reason == "消费者资金安全"
+        },
     },
 ];
 
