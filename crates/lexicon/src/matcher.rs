@@ -425,13 +425,16 @@ fn anchor_groups(src: &str) -> Vec<Vec<String>> {
     if let Ok(hir) = regex_syntax::parse(src) {
         collect_groups(&hir, &mut groups);
     }
-    // Every occurrence of an anchor costs a little in the literal pass. A
-    // group of single characters (的, 年, a digit) occurs in nearly every
-    // text and filters little; when a regex has a group of longer
-    // literals, that one is gate enough.
+    // Every occurrence of an anchor costs a little in the literal pass,
+    // while a regex with a literal prefilter of its own is cheap to run.
+    // A group of single characters (的, 年, a digit) occurs in nearly every
+    // text and filters little: when a regex has groups of longer literals,
+    // those are gate enough; otherwise the smallest group alone is.
     let short = |g: &Vec<String>| g.iter().any(|l| l.chars().count() < 2);
     if groups.iter().any(|g| !short(g)) {
         groups.retain(|g| !short(g));
+    } else if let Some(smallest) = groups.iter().min_by_key(|g| g.len()).cloned() {
+        groups = vec![smallest];
     }
     groups
 }
@@ -883,11 +886,17 @@ impl Matcher {
 
     fn context_suppresses(&self, n: &Normalized, c: &Cand) -> bool {
         let ce = &self.entries[c.entry as usize];
-        let text = n.chars();
         if ce.negation_window > 0 {
             let clause_start = n.unit_start(c.start, Break::Clause);
             let from = c.start.saturating_sub(ce.negation_window).max(clause_start);
-            if from < c.start {
+            // Replacing false friends only takes text away (the marker is
+            // in no cue), so a window without any cue needs no more work.
+            if from < c.start
+                && ce
+                    .negations
+                    .iter()
+                    .any(|cue| n.slice(from, c.start).contains(cue.as_str()))
+            {
                 let mut window = n.slice(from, c.start).to_string();
                 for ff in NEGATION_FALSE_FRIENDS {
                     if window.contains(ff) {
@@ -910,7 +919,7 @@ impl Matcher {
             }
         }
         if !ce.not_followed_by.is_empty() {
-            let after = n.slice(c.end, text.len());
+            let after = n.slice(c.end, n.len());
             if ce
                 .not_followed_by
                 .iter()
@@ -1049,11 +1058,7 @@ impl<'a> AllowCover<'a> {
     fn covers(&self, s: usize, e: usize) -> bool {
         match self {
             AllowCover::Few { spans, len } => {
-                s <= *len
-                    && (e == 0
-                        || spans
-                            .iter()
-                            .any(|&(a, b)| a <= s && a <= *len && b >= e))
+                s <= *len && (e == 0 || spans.iter().any(|&(a, b)| a <= s && a <= *len && b >= e))
             }
             AllowCover::Many { reach } => reach.get(s).is_some_and(|r| *r >= e),
         }
@@ -1114,8 +1119,7 @@ impl Scratch {
     /// Drops the buffers after a very large text, so that one big document
     /// does not pin its working memory to the thread.
     fn release_if_large(&mut self) {
-        if self.norm.capacity() > Self::KEEP_CHARS || self.original.capacity() > Self::KEEP_CHARS
-        {
+        if self.norm.capacity() > Self::KEEP_CHARS || self.original.capacity() > Self::KEEP_CHARS {
             *self = Scratch::default();
         }
     }
@@ -1303,5 +1307,245 @@ impl SharedMatcher {
     /// Scans with the current matcher.
     pub fn scan(&self, text: &str, opts: &ScanOptions) -> ScanReport {
         self.load().scan(text, opts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn seed_matcher() -> &'static Matcher {
+        static M: std::sync::OnceLock<Matcher> = std::sync::OnceLock::new();
+        M.get_or_init(|| {
+            let kb = KnowledgeBase::seed().expect("seed KB loads");
+            Matcher::compile(&kb).expect("seed KB compiles")
+        })
+    }
+
+    /// The seed matcher with every regex gate removed: each regex runs on
+    /// every text, as it did before gating.
+    fn ungated_matcher() -> &'static Matcher {
+        static M: std::sync::OnceLock<Matcher> = std::sync::OnceLock::new();
+        M.get_or_init(|| {
+            let kb = KnowledgeBase::seed().expect("seed KB loads");
+            let mut m = Matcher::compile(&kb).expect("seed KB compiles");
+            for r in &mut m.regexes {
+                r.re.gate.clear();
+            }
+            for r in &mut m.allow_regexes {
+                r.gate.clear();
+            }
+            for d in &mut m.disclosures {
+                for r in d
+                    .trigger_regexes
+                    .iter_mut()
+                    .chain(d.group_regexes.iter_mut().flatten())
+                {
+                    r.gate.clear();
+                }
+            }
+            m
+        })
+    }
+
+    fn all_regex_sources(kb: &KnowledgeBase) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in &kb.entries {
+            out.extend(e.regexes.iter().cloned());
+            out.extend(e.allow_regexes.iter().cloned());
+        }
+        for d in &kb.disclosures {
+            out.extend(d.trigger.regexes.iter().cloned());
+            for g in &d.satisfied_by {
+                out.extend(g.regexes.iter().cloned());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn anchor_groups_of_typical_patterns() {
+        // Longer literals are gate enough; single characters are dropped.
+        assert_eq!(
+            anchor_groups(r"年化(收益率?|回报率?)(为|是)?\d+(\.\d+)?%"),
+            vec![
+                vec!["年化".to_string()],
+                vec![
+                    "收益率".into(),
+                    "收益".into(),
+                    "回报率".into(),
+                    "回报".into()
+                ]
+            ]
+        );
+        // Only short groups: the smallest one.
+        assert_eq!(
+            anchor_groups(r"(一|二|三)级(风险)?"),
+            vec![vec!["级".to_string()]]
+        );
+        // Nothing required: no gate.
+        assert!(anchor_groups(r"\d+|[a-z]+").is_empty());
+        assert!(anchor_groups(r"(保本)?").is_empty());
+        // An invalid pattern has no groups (compiling it reports the error).
+        assert!(anchor_groups(r"(unclosed").is_empty());
+    }
+
+    #[test]
+    fn every_seed_regex_match_contains_its_anchors() {
+        // For each seed regex, on texts it matches, every anchor group
+        // has a literal in the match.
+        let kb = KnowledgeBase::seed().expect("seed KB loads");
+        let texts: Vec<String> = [
+            crate::kb::SEED_ENTRIES_JSONL,
+            crate::kb::SEED_DISCLOSURES_JSONL,
+        ]
+        .iter()
+        .flat_map(|s| s.lines())
+        .map(|l| crate::normalize::normalize_literal(l))
+        .collect();
+        let mut matched = 0;
+        for src in all_regex_sources(&kb) {
+            let re = Regex::new(&src).expect("seed regexes compile");
+            for t in &texts {
+                for m in re.find_iter(t) {
+                    matched += 1;
+                    for g in anchor_groups(&src) {
+                        assert!(
+                            g.iter().any(|l| m.as_str().contains(l.as_str())),
+                            "{src} matched {:?} without any of {g:?}",
+                            m.as_str()
+                        );
+                    }
+                }
+            }
+        }
+        assert!(
+            matched > 20,
+            "the seed texts exercise the regexes ({matched})"
+        );
+    }
+
+    /// Pieces of wording the seed regexes are about, with glue around
+    /// them, so that random texts hit and miss the gates.
+    const PIECES: &[&str] = &[
+        "年化收益率高达",
+        "预期",
+        "收益",
+        "4.5%",
+        "3",
+        "万",
+        "元",
+        "借",
+        "1万元每天只要",
+        "2元",
+        "月息",
+        "2厘",
+        "厘息",
+        "万分之五",
+        "每期手续费率低至",
+        "0.6%",
+        "回复td退订",
+        "退订",
+        "95588",
+        "4008208588",
+        "r3",
+        "三级风险",
+        "中低风险等级",
+        "理财产品不是银行存款",
+        "产品有风险",
+        "投资须谨慎",
+        "过往业绩不代表未来表现",
+        "近3个月年化",
+        "成立以来收益",
+        "业绩比较基准",
+        "参考利率",
+        "比定期存款高",
+        "是活期利息的",
+        "倍",
+        "客户",
+        "买了",
+        "赚了",
+        "已有",
+        "人赚",
+        "连续",
+        "年正收益",
+        "往期收益均",
+        "荣获",
+        "最佳",
+        "奖",
+        "消费贷额度",
+        "可借",
+        "30万",
+        "借点网贷还",
+        "套现",
+        "先还款",
+        "保本",
+        "，",
+        "。",
+        "\n",
+        " ",
+        "的",
+        "银行",
+        "產品",
+        "穩賺",
+    ];
+
+    proptest! {
+        #[test]
+        fn gates_never_change_a_report(
+            parts in proptest::collection::vec(proptest::sample::select(PIECES), 0..24),
+            kind in proptest::option::of(proptest::sample::select(&[
+                MaterialKind::Marketing,
+                MaterialKind::Agreement,
+                MaterialKind::Script,
+                MaterialKind::Sms,
+                MaterialKind::Collection,
+                MaterialKind::Service,
+            ][..])),
+        ) {
+            let text = parts.concat();
+            let opts = ScanOptions { kind };
+            prop_assert_eq!(seed_matcher().scan(&text, &opts), ungated_matcher().scan(&text, &opts));
+        }
+    }
+
+    #[test]
+    fn scratch_is_reset_between_matchers() {
+        // Two matchers of different shapes used in turn on one thread give
+        // the same reports as on a fresh thread.
+        let seed = seed_matcher();
+        let small = Matcher::compile(&KnowledgeBase::new(
+            vec![
+                seed.entries
+                    .iter()
+                    .find(|e| !e.entry.proximity.is_empty())
+                    .expect("seed has proximity rules")
+                    .entry
+                    .clone(),
+            ],
+            vec![],
+        ))
+        .expect("one entry compiles");
+        let texts = [
+            "保证收益，稳赚不赔。年化收益率高达8%",
+            "本产品不保本",
+            "借1万元每天只要2元",
+        ];
+        let opts = ScanOptions::default();
+        let fresh = |m: &Matcher, t: &str| m.scan_with(t, &opts, &mut Scratch::default());
+        let expected: Vec<(ScanReport, ScanReport)> = texts
+            .iter()
+            .map(|t| (fresh(seed, t), fresh(&small, t)))
+            .collect();
+        assert!(expected.iter().any(|(a, _)| !a.findings.is_empty()));
+        assert!(expected.iter().any(|(_, b)| !b.findings.is_empty()));
+        for _ in 0..3 {
+            for (t, (a, b)) in texts.iter().zip(&expected) {
+                assert_eq!(&seed.scan(t, &opts), a);
+                assert_eq!(&small.scan(t, &opts), b);
+            }
+        }
     }
 }

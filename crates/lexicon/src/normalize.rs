@@ -122,7 +122,9 @@ impl Normalized {
             return false;
         }
         // Breaks strictly inside the span sit at positions start+1 ..= end-1.
-        self.brk[start + 1..end].iter().any(|b| *b >= Break::Sentence)
+        self.brk[start + 1..end]
+            .iter()
+            .any(|b| *b >= Break::Sentence)
     }
 
     /// Start of the unit containing normalised char `k`: walks back until a
@@ -361,7 +363,8 @@ impl FoldTable {
                 }
                 *slot = e;
                 // `%` sets off the numeric-run fix-up, so it is never plain.
-                plain[cp] = u == c && e & Self::CONVERTIBLE == 0 && Class::of(u) == Class::Keep && u != '%';
+                plain[cp] =
+                    u == c && e & Self::CONVERTIBLE == 0 && Class::of(u) == Class::Keep && u != '%';
             }
         }
         FoldTable { entries, plain }
@@ -546,12 +549,9 @@ pub fn normalize_into(input: &str, out: &mut Normalized) {
         }
     }
 
-    if st.percent {
-        let converted = chars.is_some();
-        let mut cs = chars.take().unwrap_or_else(|| out.text.chars().collect());
-        if fold_numeric_runs(&mut cs) || converted {
-            chars = Some(cs);
-        }
+    if st.percent && (chars.is_some() || numeric_run_has_lookalike(&out.text)) {
+        let chars = chars.get_or_insert_with(|| out.text.chars().collect());
+        fold_numeric_runs(chars);
     }
 
     if let Some(chars) = chars {
@@ -612,7 +612,14 @@ impl Strip {
 
     /// One unit: a character after folding, with its original index.
     #[inline(always)]
-    fn unit(&mut self, out: &mut Normalized, c: char, class: Class, convertible: bool, orig: usize) {
+    fn unit(
+        &mut self,
+        out: &mut Normalized,
+        c: char,
+        class: Class,
+        convertible: bool,
+        orig: usize,
+    ) {
         if let Some((at, digit_before)) = self.dot.take()
             && digit_before
             && c.is_ascii_digit()
@@ -636,13 +643,27 @@ impl Strip {
     }
 }
 
+/// Whether some `%` follows a run of digits and look-alikes that contains a
+/// look-alike, the only case in which [`fold_numeric_runs`] changes
+/// anything. The run is ASCII, so bytes can be read backwards.
+fn numeric_run_has_lookalike(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(k, b)| {
+        *b == b'%'
+            && bytes[..k]
+                .iter()
+                .rev()
+                .take_while(|p| p.is_ascii_digit() || matches!(p, b'o' | b'l' | b'i'))
+                .any(|p| matches!(p, b'o' | b'l' | b'i'))
+    })
+}
+
 /// In a run of digits and digit look-alikes directly followed by `%`, reads
 /// `o` as `0` and `l`/`i` as `1` (`1OO%` → `100%`). Restricted to runs that
 /// contain a real digit and end in `%`, because elsewhere these letters are
 /// letters.
-fn fold_numeric_runs(chars: &mut [char]) -> bool {
+fn fold_numeric_runs(chars: &mut [char]) {
     let is_lookalike = |c: char| matches!(c, 'o' | 'l' | 'i');
-    let mut changed = false;
     let mut k = 0;
     while k < chars.len() {
         if chars[k] == '%' {
@@ -661,12 +682,10 @@ fn fold_numeric_runs(chars: &mut [char]) -> bool {
                         other => other,
                     };
                 }
-                changed = true;
             }
         }
         k += 1;
     }
-    changed
 }
 
 /// Normalises a knowledge-base literal to the form the automaton stores.
@@ -685,6 +704,213 @@ pub fn char_survives_unchanged(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The normaliser as first written, step by step with a vector per
+    /// step: the definition that the table-driven one must reproduce.
+    fn reference(input: &str) -> (String, Vec<usize>, Vec<Break>, usize) {
+        let mut units: Vec<(char, usize)> = Vec::new();
+        let mut orig_len = 0usize;
+        for (i, c) in input.chars().enumerate() {
+            orig_len = i + 1;
+            for d in c.nfkc() {
+                for l in d.to_lowercase() {
+                    units.push((fold_char(l), i));
+                }
+            }
+        }
+        let mut chars: Vec<char> = Vec::new();
+        let mut orig: Vec<usize> = Vec::new();
+        let mut brk: Vec<Break> = Vec::new();
+        let mut pending = Break::None;
+        let mut newlines = 0u32;
+        let close = |pending: Break, newlines: u32| {
+            if newlines >= 2 {
+                Break::Sentence
+            } else if newlines == 1 {
+                pending.max(Break::Line)
+            } else {
+                pending
+            }
+        };
+        for (idx, &(c, o)) in units.iter().enumerate() {
+            let keep = if c.is_alphanumeric() || is_significant_symbol(c) {
+                true
+            } else if c == '.' {
+                let prev_digit = chars.last().is_some_and(|p| p.is_ascii_digit())
+                    && idx > 0
+                    && units[idx - 1].0.is_ascii_digit();
+                let next_digit = units.get(idx + 1).is_some_and(|n| n.0.is_ascii_digit());
+                prev_digit && next_digit
+            } else {
+                false
+            };
+            if keep {
+                brk.push(close(pending, newlines));
+                chars.push(c);
+                orig.push(o);
+                pending = Break::None;
+                newlines = 0;
+            } else if c == '\n' || c == '\u{2028}' || c == '\u{2029}' {
+                newlines += 1;
+            } else {
+                pending = pending.max(break_class(c));
+            }
+        }
+        brk.push(close(pending, newlines));
+        if chars.iter().any(|c| !c.is_ascii())
+            && let Some(cc) = opencc()
+        {
+            let joined: String = chars.iter().collect();
+            let converted = cc.convert(&joined);
+            if converted.chars().count() == chars.len() {
+                for (slot, c) in chars.iter_mut().zip(converted.chars()) {
+                    *slot = c;
+                }
+            } else {
+                let mut buf = [0u8; 4];
+                for slot in chars.iter_mut().filter(|c| !c.is_ascii()) {
+                    let one = cc.convert(slot.encode_utf8(&mut buf));
+                    let mut it = one.chars();
+                    if let (Some(c), None) = (it.next(), it.next()) {
+                        *slot = c;
+                    }
+                }
+            }
+            for c in chars.iter_mut() {
+                *c = fold_char(*c);
+            }
+        }
+        fold_numeric_runs(&mut chars);
+        (chars.into_iter().collect(), orig, brk, orig_len)
+    }
+
+    #[track_caller]
+    fn same_as_reference(n: &Normalized, input: &str) {
+        let (text, orig, brk, orig_len) = reference(input);
+        assert_eq!(n.as_str(), text, "text of {input:?}");
+        assert_eq!(n.orig, orig, "origins of {input:?}");
+        assert_eq!(n.brk, brk, "breaks of {input:?}");
+        assert_eq!(n.original_len(), orig_len);
+        assert_eq!(n.chars(), text.chars().collect::<Vec<_>>().as_slice());
+        for (k, c) in text.char_indices().enumerate() {
+            assert_eq!(n.byte_at_char(k), c.0);
+            assert_eq!(n.char_at_byte(c.0), k);
+        }
+        assert_eq!(n.byte_at_char(n.len()), text.len());
+    }
+
+    /// Characters that exercise every path: plain CJK, traditional
+    /// characters and the phrase-only ones (回覆, 瞭解), full-width and
+    /// upper-case letters, expanding compatibility characters, look-alikes,
+    /// digits around `.` and `%`, characters outside the BMP (emoji, an
+    /// Extension B ideograph), removed characters and every break.
+    const MIXED: &[&str] = &[
+        "保",
+        "本",
+        "收",
+        "益",
+        "回",
+        "覆",
+        "瞭",
+        "解",
+        "沈",
+        "默",
+        "銀",
+        "險",
+        "穩",
+        "賺",
+        "乾",
+        "燥",
+        "么",
+        "麽",
+        "a",
+        "O",
+        "o",
+        "l",
+        "I",
+        "Ｂ",
+        "ｒ",
+        "３",
+        "1",
+        "0",
+        "9",
+        ".",
+        "%",
+        "％",
+        "〇",
+        "零",
+        "夲",
+        "а",
+        "㍿",
+        "①",
+        "😀",
+        "\u{20000}",
+        "\u{2F800}",
+        " ",
+        "\u{200b}",
+        "*",
+        "，",
+        "。",
+        "！",
+        "\n",
+        "\u{2028}",
+        "、",
+        "\u{FEFF}",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn table_normaliser_matches_reference(
+            parts in proptest::collection::vec(proptest::sample::select(MIXED), 0..40),
+            again in proptest::collection::vec(proptest::sample::select(MIXED), 0..40),
+        ) {
+            let input: String = parts.concat();
+            let n = normalize(&input);
+            same_as_reference(&n, &input);
+            // A reused value gives the same result as a fresh one.
+            let mut reused = n;
+            let second: String = again.concat();
+            normalize_into(&second, &mut reused);
+            same_as_reference(&reused, &second);
+        }
+    }
+
+    #[test]
+    fn every_bmp_character_alone_matches_reference() {
+        let mut reused = Normalized::default();
+        let mut buf = [0u8; 4];
+        for c in (0u32..0x1_0000).filter_map(char::from_u32) {
+            let input = c.encode_utf8(&mut buf);
+            normalize_into(input, &mut reused);
+            same_as_reference(&reused, input);
+        }
+    }
+
+    #[test]
+    fn folding_is_idempotent() {
+        // The converter is skipped when it would change nothing; that is
+        // only sound if folding an already folded character is a no-op.
+        for c in (0u32..0x11_0000).filter_map(char::from_u32) {
+            assert_eq!(fold_char(fold_char(c)), fold_char(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn phrase_only_characters_change_only_in_phrases() {
+        let cc = opencc().expect("built-in t2s converter");
+        for (phrase, simplified) in [("回覆", "回复"), ("瞭解", "了解"), ("沈默", "沉默")]
+        {
+            assert_eq!(cc.convert(phrase), simplified);
+            assert_eq!(normalize_literal(phrase), simplified);
+        }
+        for c in PHRASE_ONLY {
+            let mut buf = [0u8; 4];
+            assert_eq!(cc.convert(c.encode_utf8(&mut buf)), c.to_string());
+            assert!(ConvertibleChars::get().contains(*c));
+        }
+        assert!(ConvertibleChars::get().contains('銀'));
+        assert!(!ConvertibleChars::get().contains('银'));
+    }
 
     #[test]
     fn strips_dodge_characters_and_maps_back() {
