@@ -1403,7 +1403,7 @@ mod tests {
         ]
         .iter()
         .flat_map(|s| s.lines())
-        .map(|l| crate::normalize::normalize_literal(l))
+        .map(crate::normalize::normalize_literal)
         .collect();
         let mut matched = 0;
         for src in all_regex_sources(&kb) {
