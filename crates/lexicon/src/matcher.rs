@@ -25,6 +25,8 @@ use std::sync::{Arc, RwLock};
 
 use daachorse::CharwiseDoubleArrayAhoCorasick;
 use regex::Regex;
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::{Hir, HirKind};
 use serde::{Deserialize, Serialize};
 
 use crate::error::CompileError;
@@ -32,7 +34,7 @@ use crate::kb::{KbStats, KnowledgeBase};
 use crate::model::{
     Category, DisclosureRule, Entry, KbVersion, LegalBasis, MaterialKind, Severity,
 };
-use crate::normalize::{Break, Normalized, normalize, normalize_literal};
+use crate::normalize::{Break, Normalized, normalize_into, normalize_literal};
 
 /// Negation and warning cues: a deny match preceded (within the entry's
 /// window, inside the clause) by one of these is a disclaimer or a consumer
@@ -226,6 +228,18 @@ enum Target {
     Satisfy { rule: u32, group: u32 },
 }
 
+/// What one automaton pattern stands for.
+#[derive(Debug, Default)]
+struct Slot {
+    /// Length of the pattern in chars.
+    chars: usize,
+    /// Knowledge-base uses of the literal.
+    targets: Vec<Target>,
+    /// Anchor groups the literal belongs to: some regex cannot match
+    /// unless one literal of each of its groups occurs in the text.
+    anchors: Vec<u32>,
+}
+
 fn kind_bit(k: MaterialKind) -> u8 {
     match k {
         MaterialKind::Marketing => 1,
@@ -265,26 +279,50 @@ struct CompiledProximity {
 #[derive(Debug)]
 struct CompiledRegex {
     owner: u32,
+    re: GatedRegex,
+}
+
+/// A regex and the anchor groups that must all occur in a text before the
+/// regex can match it.
+///
+/// Running every regex over every text costs more than the whole literal
+/// pass, yet most texts contain none of the words a regex is built around
+/// (年化, 预期, 万分之 …). The automaton already reports every literal
+/// occurrence, so the literals each regex requires are added to it; a
+/// regex runs only when each of its groups was seen. The groups are derived
+/// from the regex itself (see [`anchor_groups`]), so a regex can never miss
+/// a match because of its gate.
+#[derive(Debug)]
+struct GatedRegex {
     re: Regex,
+    gate: Vec<u32>,
+}
+
+impl GatedRegex {
+    /// Whether every anchor group of this regex was seen.
+    fn may_match(&self, seen: &[bool]) -> bool {
+        self.gate.iter().all(|g| seen[*g as usize])
+    }
 }
 
 #[derive(Debug)]
 struct CompiledDisclosure {
     rule: DisclosureRule,
     mask: u8,
-    trigger_regexes: Vec<Regex>,
-    group_regexes: Vec<Vec<Regex>>,
+    trigger_regexes: Vec<GatedRegex>,
+    group_regexes: Vec<Vec<GatedRegex>>,
 }
 
 /// A knowledge base compiled for scanning. Immutable and `Send + Sync`:
 /// share it behind an `Arc` (see [`SharedMatcher`]).
 pub struct Matcher {
     automaton: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
-    table: Vec<Vec<Target>>,
+    slots: Vec<Slot>,
     entries: Vec<CompiledEntry>,
     regexes: Vec<CompiledRegex>,
-    allow_regexes: Vec<Regex>,
+    allow_regexes: Vec<GatedRegex>,
     proximity: Vec<CompiledProximity>,
+    anchor_groups: usize,
     disclosures: Vec<CompiledDisclosure>,
     version: Option<KbVersion>,
     stats: KbStats,
@@ -295,7 +333,13 @@ pub struct Matcher {
 struct TableBuilder {
     index: std::collections::HashMap<String, u32>,
     patterns: Vec<String>,
-    table: Vec<Vec<Target>>,
+    slots: Vec<Slot>,
+    /// Anchor groups by their sorted literals, so that regexes sharing a
+    /// group share its id.
+    groups: std::collections::HashMap<Vec<String>, u32>,
+    /// Per pattern: whether it is a knowledge-base literal (what
+    /// [`Matcher::literal_count`] counts) rather than only an anchor.
+    from_kb: Vec<bool>,
 }
 
 impl TableBuilder {
@@ -304,23 +348,126 @@ impl TableBuilder {
         if n.is_empty() {
             return;
         }
-        let id = match self.index.get(&n) {
-            Some(id) => *id,
-            None => {
-                let id = self.patterns.len() as u32;
-                self.index.insert(n.clone(), id);
-                self.patterns.push(n);
-                self.table.push(Vec::new());
-                id
+        let id = self.add_pattern(n, target);
+        self.from_kb[id as usize] = true;
+    }
+
+    /// Compiles a regex with its anchor gate.
+    fn regex(&mut self, id: &str, src: &str) -> Result<GatedRegex, CompileError> {
+        let re = compile_regex(id, src)?;
+        let mut gate = Vec::new();
+        for mut group in anchor_groups(src) {
+            group.sort();
+            group.dedup();
+            let gid = match self.groups.get(&group) {
+                Some(g) => *g,
+                None => {
+                    let g = self.groups.len() as u32;
+                    for lit in &group {
+                        let id = self.pattern_id(lit.clone());
+                        self.slots[id as usize].anchors.push(g);
+                    }
+                    self.groups.insert(group, g);
+                    g
+                }
+            };
+            if !gate.contains(&gid) {
+                gate.push(gid);
             }
-        };
-        let slot = &mut self.table[id as usize];
+        }
+        Ok(GatedRegex { re, gate })
+    }
+
+    /// Adds a pattern exactly as given (already normalised).
+    fn add_pattern(&mut self, n: String, target: Target) -> u32 {
+        let id = self.pattern_id(n);
+        let slot = &mut self.slots[id as usize].targets;
         let duplicate = slot.iter().any(|t| match (t, &target) {
             (Target::Deny { entry: a, .. }, Target::Deny { entry: b, .. }) => a == b,
             (a, b) => a == b,
         });
         if !duplicate {
             slot.push(target);
+        }
+        id
+    }
+
+    /// The id of a pattern, added if new. Anchors are added as they are:
+    /// they are matched against normalised text, as their regex is.
+    fn pattern_id(&mut self, n: String) -> u32 {
+        match self.index.get(&n) {
+            Some(id) => *id,
+            None => {
+                let id = self.patterns.len() as u32;
+                self.index.insert(n.clone(), id);
+                self.slots.push(Slot {
+                    chars: n.chars().count(),
+                    ..Slot::default()
+                });
+                self.patterns.push(n);
+                self.from_kb.push(false);
+                id
+            }
+        }
+    }
+}
+
+/// The anchor groups of a regex: sets of literals such that every match
+/// of the regex contains at least one literal of each set.
+///
+/// The top-level sequence of the pattern is split into its parts (through
+/// capture groups and repetitions that must occur at least once); for each
+/// part whose matches all begin with one of a finite set of non-empty
+/// literals, that set is a group. `(年化|收益率?)\d+%` gives {年化, 收益}
+/// and {%}. A pattern without such parts gets no groups and always runs.
+fn anchor_groups(src: &str) -> Vec<Vec<String>> {
+    let mut groups = Vec::new();
+    if let Ok(hir) = regex_syntax::parse(src) {
+        collect_groups(&hir, &mut groups);
+    }
+    // Every occurrence of an anchor costs a little in the literal pass,
+    // while a regex with a literal prefilter of its own is cheap to run.
+    // A group of single characters (的, 年, a digit) occurs in nearly every
+    // text and filters little: when a regex has groups of longer literals,
+    // those are gate enough; otherwise the smallest group alone is.
+    let short = |g: &Vec<String>| g.iter().any(|l| l.chars().count() < 2);
+    if groups.iter().any(|g| !short(g)) {
+        groups.retain(|g| !short(g));
+    } else if let Some(smallest) = groups.iter().min_by_key(|g| g.len()).cloned() {
+        groups = vec![smallest];
+    }
+    groups
+}
+
+fn collect_groups(hir: &Hir, out: &mut Vec<Vec<String>>) {
+    match hir.kind() {
+        HirKind::Capture(c) => collect_groups(&c.sub, out),
+        HirKind::Concat(parts) => {
+            for p in parts {
+                collect_groups(p, out);
+            }
+        }
+        HirKind::Repetition(r) if r.min >= 1 => collect_groups(&r.sub, out),
+        _ => {
+            let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
+            let Some(lits) = seq.literals() else { return };
+            let mut group = Vec::with_capacity(lits.len());
+            for lit in lits {
+                // An inexact prefix may be cut inside a character; a
+                // shorter prefix is still required.
+                let bytes = lit.as_bytes();
+                let valid = match std::str::from_utf8(bytes) {
+                    Ok(s) => s,
+                    Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or(""),
+                };
+                if valid.is_empty() {
+                    return;
+                }
+                group.push(valid.to_string());
+            }
+            if !group.is_empty() {
+                out.push(group);
+            }
         }
     }
 }
@@ -375,7 +522,7 @@ impl Matcher {
             for r in &e.regexes {
                 regexes.push(CompiledRegex {
                     owner: ei,
-                    re: compile_regex(&e.id, r)?,
+                    re: tb.regex(&e.id, r)?,
                 });
             }
             for p in &e.proximity {
@@ -426,7 +573,7 @@ impl Matcher {
                 unless_sentence_has: normalized_list(&c.unless_sentence_has),
             });
             for r in &e.allow_regexes {
-                allow_regexes.push(compile_regex(&e.id, r)?);
+                allow_regexes.push(tb.regex(&e.id, r)?);
             }
         }
         let mut disclosures = Vec::new();
@@ -452,7 +599,7 @@ impl Matcher {
                 group_regexes.push(
                     g.regexes
                         .iter()
-                        .map(|s| compile_regex(&r.id, s))
+                        .map(|s| tb.regex(&r.id, s))
                         .collect::<Result<Vec<_>, _>>()?,
                 );
             }
@@ -460,7 +607,7 @@ impl Matcher {
                 .trigger
                 .regexes
                 .iter()
-                .map(|s| compile_regex(&r.id, s))
+                .map(|s| tb.regex(&r.id, s))
                 .collect::<Result<Vec<_>, _>>()?;
             disclosures.push(CompiledDisclosure {
                 rule: r.clone(),
@@ -469,7 +616,8 @@ impl Matcher {
                 group_regexes,
             });
         }
-        let literal_count = tb.patterns.len();
+        let literal_count = tb.from_kb.iter().filter(|k| **k).count();
+        let anchor_groups = tb.groups.len();
         let automaton = if tb.patterns.is_empty() {
             None
         } else {
@@ -485,11 +633,12 @@ impl Matcher {
         };
         Ok(Matcher {
             automaton,
-            table: tb.table,
+            slots: tb.slots,
             entries,
             regexes,
             allow_regexes,
             proximity,
+            anchor_groups,
             disclosures,
             version: kb.version.clone(),
             stats: kb.stats(),
@@ -514,34 +663,58 @@ impl Matcher {
 
     /// Scans a text.
     pub fn scan(&self, text: &str, opts: &ScanOptions) -> ScanReport {
-        let n = normalize(text);
-        let chars: Vec<char> = text.chars().collect();
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => {
+                let report = self.scan_with(text, opts, &mut scratch);
+                scratch.release_if_large();
+                report
+            }
+            Err(_) => self.scan_with(text, opts, &mut Scratch::default()),
+        })
+    }
+
+    fn scan_with(&self, text: &str, opts: &ScanOptions, s: &mut Scratch) -> ScanReport {
+        s.reset(self);
+        let Scratch {
+            norm: n,
+            original: chars,
+            literal,
+            allows,
+            prox_left,
+            prox_right,
+            triggers,
+            exempts,
+            satisfied,
+            seen,
+            other,
+        } = s;
+        normalize_into(text, n);
+        let n: &Normalized = n;
         let entry_applies = |ei: u32| match opts.kind {
             None => true,
             Some(k) => self.entries[ei as usize].mask & kind_bit(k) != 0,
         };
 
-        let mut literal: Vec<Cand> = Vec::new();
-        let mut allows: Vec<(usize, usize)> = Vec::new();
-        let mut prox_left: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.proximity.len()];
-        let mut prox_right: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.proximity.len()];
-        let nd = self.disclosures.len();
-        let mut triggers: Vec<Vec<(usize, usize)>> = vec![Vec::new(); nd];
-        let mut exempts: Vec<Vec<(usize, usize)>> = vec![Vec::new(); nd];
-        let mut satisfied: Vec<Vec<bool>> = self
-            .disclosures
-            .iter()
-            .map(|d| vec![false; d.rule.satisfied_by.len()])
-            .collect();
-
         if let Some(ac) = &self.automaton {
+            // Matches arrive in order of their end, so the char index of
+            // the end is found by walking forward, not by searching.
+            let mut cursor = CharCursor::default();
             for m in ac.find_overlapping_iter(n.as_str()) {
-                let s = n.char_at_byte(m.start());
-                let e = n.char_at_byte(m.end());
+                let slot = &self.slots[m.value() as usize];
+                // Anchors count wherever they occur: the regexes they
+                // gate run over the whole normalised text.
+                for g in &slot.anchors {
+                    seen[*g as usize] = true;
+                }
+                if slot.targets.is_empty() {
+                    continue;
+                }
+                let e = cursor.char_at(n, m.end());
+                let s = e.saturating_sub(slot.chars);
                 if e <= s || n.crosses_sentence(s, e) {
                     continue;
                 }
-                for t in &self.table[m.value() as usize] {
+                for t in &slot.targets {
                     match *t {
                         Target::Deny { entry, term } => {
                             if entry_applies(entry) {
@@ -573,7 +746,10 @@ impl Matcher {
         }
 
         for re in &self.allow_regexes {
-            for m in re.find_iter(n.as_str()) {
+            if !re.may_match(seen) {
+                continue;
+            }
+            for m in re.re.find_iter(n.as_str()) {
                 let s = n.char_at_byte(m.start());
                 let e = n.char_at_byte(m.end());
                 if e > s {
@@ -581,19 +757,18 @@ impl Matcher {
                 }
             }
         }
-        let covered = AllowCover::new(&allows, n.len());
+        let covered = AllowCover::new(allows, n.len());
 
         // Regex and proximity candidates. A proximity component inside an
         // allow phrase does not count (送 in 发送 is not a gift).
         for list in prox_left.iter_mut().chain(prox_right.iter_mut()) {
             list.retain(|&(s, e)| !covered.covers(s, e));
         }
-        let mut other: Vec<Cand> = Vec::new();
         for (ri, r) in self.regexes.iter().enumerate() {
-            if !entry_applies(r.owner) {
+            if !entry_applies(r.owner) || !r.re.may_match(seen) {
                 continue;
             }
-            for m in r.re.find_iter(n.as_str()) {
+            for m in r.re.re.find_iter(n.as_str()) {
                 let s = n.char_at_byte(m.start());
                 let e = n.char_at_byte(m.end());
                 if e > s && !n.crosses_sentence(s, e) {
@@ -611,7 +786,7 @@ impl Matcher {
             if !entry_applies(p.entry) {
                 continue;
             }
-            for c in proximity_matches(&n, p, &prox_left[pi], &prox_right[pi]) {
+            for c in proximity_matches(n, p, &prox_left[pi], &prox_right[pi]) {
                 other.push(Cand {
                     start: c.0,
                     end: c.1,
@@ -626,22 +801,15 @@ impl Matcher {
         literal.retain(|c| !covered.covers(c.start, c.end));
         other.retain(|c| !covered.covers(c.start, c.end));
         // 2. Longest literal wins.
-        let literal = longest_only(literal);
+        let mut all = longest_only(std::mem::take(literal));
         // 3. Cross-type overlap.
-        let mut all: Vec<Cand> = literal;
-        all.extend(other);
-        let all = resolve_mixed(all, |c| self.entries[c.entry as usize].entry.severity);
+        all.append(other);
+        let mut all = resolve_mixed(all, |c| self.entries[c.entry as usize].entry.severity);
         // 4. Context rules.
-        let mut findings: Vec<Finding> = all
-            .into_iter()
-            .filter(|c| !self.context_suppresses(&n, c))
-            .map(|c| self.finding(&n, &chars, &c))
-            .collect();
-        findings.sort_by(|a, b| (a.start, a.end, &a.entry_id).cmp(&(b.start, b.end, &b.entry_id)));
-        findings.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.entry_id == b.entry_id);
+        all.retain(|c| !self.context_suppresses(n, c));
 
-        // Disclosures.
-        let mut missing = Vec::new();
+        // Disclosures: the first place that made each missing one apply.
+        let mut missing_at: Vec<(usize, usize, usize)> = Vec::new();
         for (di, d) in self.disclosures.iter().enumerate() {
             let applies = match opts.kind {
                 Some(k) => d.mask & kind_bit(k) != 0,
@@ -657,7 +825,10 @@ impl Matcher {
                 .filter(|(s, e)| !exempt.covers(*s, *e))
                 .min();
             for re in &d.trigger_regexes {
-                if let Some(m) = re.find(n.as_str()) {
+                if !re.may_match(seen) {
+                    continue;
+                }
+                if let Some(m) = re.re.find(n.as_str()) {
                     let s = n.char_at_byte(m.start());
                     let e = n.char_at_byte(m.end());
                     if e > s && !exempt.covers(s, e) && first.is_none_or(|f| (s, e) < f) {
@@ -667,27 +838,45 @@ impl Matcher {
             }
             let Some((ts, te)) = first else { continue };
             let ok = satisfied[di].iter().enumerate().all(|(gi, hit)| {
-                *hit || d.group_regexes[gi].iter().any(|re| re.is_match(n.as_str()))
+                *hit || d.group_regexes[gi]
+                    .iter()
+                    .any(|re| re.may_match(seen) && re.re.is_match(n.as_str()))
             });
-            if ok {
-                continue;
+            if !ok {
+                missing_at.push((di, ts, te));
             }
-            let (os, oe) = n.original_span(ts, te);
-            missing.push(MissingDisclosure {
-                rule_id: d.rule.id.clone(),
-                title: d.rule.title.clone(),
-                severity: d.rule.severity,
-                basis: d.rule.basis.clone(),
-                suggestion: d.rule.suggestion.clone(),
-                trigger: TriggerSite {
-                    start: os,
-                    end: oe,
-                    text: chars[os.min(chars.len())..oe.min(chars.len())]
-                        .iter()
-                        .collect(),
-                },
-            });
         }
+
+        if all.is_empty() && missing_at.is_empty() {
+            return ScanReport::default();
+        }
+        // The original text as chars, for match texts and excerpts.
+        chars.extend(text.chars());
+        let chars: &[char] = chars;
+        let mut findings: Vec<Finding> = all.iter().map(|c| self.finding(n, chars, c)).collect();
+        findings.sort_by(|a, b| (a.start, a.end, &a.entry_id).cmp(&(b.start, b.end, &b.entry_id)));
+        findings.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.entry_id == b.entry_id);
+        let missing = missing_at
+            .into_iter()
+            .map(|(di, ts, te)| {
+                let d = &self.disclosures[di];
+                let (os, oe) = n.original_span(ts, te);
+                MissingDisclosure {
+                    rule_id: d.rule.id.clone(),
+                    title: d.rule.title.clone(),
+                    severity: d.rule.severity,
+                    basis: d.rule.basis.clone(),
+                    suggestion: d.rule.suggestion.clone(),
+                    trigger: TriggerSite {
+                        start: os,
+                        end: oe,
+                        text: chars[os.min(chars.len())..oe.min(chars.len())]
+                            .iter()
+                            .collect(),
+                    },
+                }
+            })
+            .collect();
 
         ScanReport {
             findings,
@@ -697,11 +886,17 @@ impl Matcher {
 
     fn context_suppresses(&self, n: &Normalized, c: &Cand) -> bool {
         let ce = &self.entries[c.entry as usize];
-        let text = n.chars();
         if ce.negation_window > 0 {
             let clause_start = n.unit_start(c.start, Break::Clause);
             let from = c.start.saturating_sub(ce.negation_window).max(clause_start);
-            if from < c.start {
+            // Replacing false friends only takes text away (the marker is
+            // in no cue), so a window without any cue needs no more work.
+            if from < c.start
+                && ce
+                    .negations
+                    .iter()
+                    .any(|cue| n.slice(from, c.start).contains(cue.as_str()))
+            {
                 let mut window = n.slice(from, c.start).to_string();
                 for ff in NEGATION_FALSE_FRIENDS {
                     if window.contains(ff) {
@@ -724,7 +919,7 @@ impl Matcher {
             }
         }
         if !ce.not_followed_by.is_empty() {
-            let after = n.slice(c.end, text.len());
+            let after = n.slice(c.end, n.len());
             if ce
                 .not_followed_by
                 .iter()
@@ -760,7 +955,7 @@ impl Matcher {
         let oe = oe.min(chars.len());
         let pattern = match c.kind {
             MatchKind::Literal => e.terms.get(c.pattern as usize).cloned().unwrap_or_default(),
-            MatchKind::Regex => self.regexes[c.pattern as usize].re.as_str().to_string(),
+            MatchKind::Regex => self.regexes[c.pattern as usize].re.re.as_str().to_string(),
             MatchKind::Proximity => self.proximity[c.pattern as usize].description.clone(),
         };
         Finding {
@@ -808,14 +1003,46 @@ fn excerpt(chars: &[char], start: usize, end: usize) -> String {
     s
 }
 
-/// Answers "is [s, e) inside some allow span?" in O(1) after O(n) setup:
-/// `reach[p]` is the furthest end of an allow span starting at or before p.
-struct AllowCover {
-    reach: Vec<usize>,
+/// Converts byte offsets that never decrease into char indices of a
+/// normalised text.
+#[derive(Default)]
+struct CharCursor {
+    char_index: usize,
 }
 
-impl AllowCover {
-    fn new(spans: &[(usize, usize)], len: usize) -> Self {
+impl CharCursor {
+    fn char_at(&mut self, n: &Normalized, byte: usize) -> usize {
+        if n.byte_at_char(self.char_index) > byte {
+            self.char_index = n.char_at_byte(byte);
+        }
+        while self.char_index < n.len() && n.byte_at_char(self.char_index) < byte {
+            self.char_index += 1;
+        }
+        self.char_index
+    }
+}
+
+/// Answers "is [s, e) inside some allow span?". A handful of spans (the
+/// usual case) are checked one by one; many are answered in O(1) after
+/// O(n) setup: `reach[p]` is the furthest end of a span starting at or
+/// before p.
+enum AllowCover<'a> {
+    Few {
+        spans: &'a [(usize, usize)],
+        len: usize,
+    },
+    Many {
+        reach: Vec<usize>,
+    },
+}
+
+impl<'a> AllowCover<'a> {
+    const FEW: usize = 16;
+
+    fn new(spans: &'a [(usize, usize)], len: usize) -> Self {
+        if spans.len() <= Self::FEW {
+            return AllowCover::Few { spans, len };
+        }
         let mut reach = vec![0usize; len + 1];
         for &(s, e) in spans {
             if s <= len {
@@ -825,11 +1052,76 @@ impl AllowCover {
         for p in 1..reach.len() {
             reach[p] = reach[p].max(reach[p - 1]);
         }
-        AllowCover { reach }
+        AllowCover::Many { reach }
     }
 
     fn covers(&self, s: usize, e: usize) -> bool {
-        self.reach.get(s).is_some_and(|r| *r >= e)
+        match self {
+            AllowCover::Few { spans, len } => {
+                s <= *len && (e == 0 || spans.iter().any(|&(a, b)| a <= s && a <= *len && b >= e))
+            }
+            AllowCover::Many { reach } => reach.get(s).is_some_and(|r| *r >= e),
+        }
+    }
+}
+
+/// Per-thread working memory of [`Matcher::scan`], so that scanning many
+/// short texts does not allocate the same buffers again for each one.
+#[derive(Default)]
+struct Scratch {
+    norm: Normalized,
+    original: Vec<char>,
+    literal: Vec<Cand>,
+    allows: Vec<(usize, usize)>,
+    prox_left: Vec<Vec<(usize, usize)>>,
+    prox_right: Vec<Vec<(usize, usize)>>,
+    triggers: Vec<Vec<(usize, usize)>>,
+    exempts: Vec<Vec<(usize, usize)>>,
+    satisfied: Vec<Vec<bool>>,
+    /// Anchor groups seen in the current text.
+    seen: Vec<bool>,
+    other: Vec<Cand>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+fn reset_lists<T>(lists: &mut Vec<Vec<T>>, len: usize) {
+    lists.truncate(len);
+    for l in lists.iter_mut() {
+        l.clear();
+    }
+    lists.resize_with(len, Vec::new);
+}
+
+impl Scratch {
+    /// Texts above this many chars do not leave their buffers behind.
+    const KEEP_CHARS: usize = 1 << 20;
+
+    fn reset(&mut self, m: &Matcher) {
+        self.original.clear();
+        self.literal.clear();
+        self.allows.clear();
+        self.other.clear();
+        reset_lists(&mut self.prox_left, m.proximity.len());
+        reset_lists(&mut self.prox_right, m.proximity.len());
+        reset_lists(&mut self.triggers, m.disclosures.len());
+        reset_lists(&mut self.exempts, m.disclosures.len());
+        reset_lists(&mut self.satisfied, m.disclosures.len());
+        for (flags, d) in self.satisfied.iter_mut().zip(&m.disclosures) {
+            flags.resize(d.rule.satisfied_by.len(), false);
+        }
+        self.seen.clear();
+        self.seen.resize(m.anchor_groups, false);
+    }
+
+    /// Drops the buffers after a very large text, so that one big document
+    /// does not pin its working memory to the thread.
+    fn release_if_large(&mut self) {
+        if self.norm.capacity() > Self::KEEP_CHARS || self.original.capacity() > Self::KEEP_CHARS {
+            *self = Scratch::default();
+        }
     }
 }
 
@@ -1015,5 +1307,245 @@ impl SharedMatcher {
     /// Scans with the current matcher.
     pub fn scan(&self, text: &str, opts: &ScanOptions) -> ScanReport {
         self.load().scan(text, opts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn seed_matcher() -> &'static Matcher {
+        static M: std::sync::OnceLock<Matcher> = std::sync::OnceLock::new();
+        M.get_or_init(|| {
+            let kb = KnowledgeBase::seed().expect("seed KB loads");
+            Matcher::compile(&kb).expect("seed KB compiles")
+        })
+    }
+
+    /// The seed matcher with every regex gate removed: each regex runs on
+    /// every text, as it did before gating.
+    fn ungated_matcher() -> &'static Matcher {
+        static M: std::sync::OnceLock<Matcher> = std::sync::OnceLock::new();
+        M.get_or_init(|| {
+            let kb = KnowledgeBase::seed().expect("seed KB loads");
+            let mut m = Matcher::compile(&kb).expect("seed KB compiles");
+            for r in &mut m.regexes {
+                r.re.gate.clear();
+            }
+            for r in &mut m.allow_regexes {
+                r.gate.clear();
+            }
+            for d in &mut m.disclosures {
+                for r in d
+                    .trigger_regexes
+                    .iter_mut()
+                    .chain(d.group_regexes.iter_mut().flatten())
+                {
+                    r.gate.clear();
+                }
+            }
+            m
+        })
+    }
+
+    fn all_regex_sources(kb: &KnowledgeBase) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in &kb.entries {
+            out.extend(e.regexes.iter().cloned());
+            out.extend(e.allow_regexes.iter().cloned());
+        }
+        for d in &kb.disclosures {
+            out.extend(d.trigger.regexes.iter().cloned());
+            for g in &d.satisfied_by {
+                out.extend(g.regexes.iter().cloned());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn anchor_groups_of_typical_patterns() {
+        // Longer literals are gate enough; single characters are dropped.
+        assert_eq!(
+            anchor_groups(r"年化(收益率?|回报率?)(为|是)?\d+(\.\d+)?%"),
+            vec![
+                vec!["年化".to_string()],
+                vec![
+                    "收益率".into(),
+                    "收益".into(),
+                    "回报率".into(),
+                    "回报".into()
+                ]
+            ]
+        );
+        // Only short groups: the smallest one.
+        assert_eq!(
+            anchor_groups(r"(一|二|三)级(风险)?"),
+            vec![vec!["级".to_string()]]
+        );
+        // Nothing required: no gate.
+        assert!(anchor_groups(r"\d+|[a-z]+").is_empty());
+        assert!(anchor_groups(r"(保本)?").is_empty());
+        // An invalid pattern has no groups (compiling it reports the error).
+        assert!(anchor_groups(r"(unclosed").is_empty());
+    }
+
+    #[test]
+    fn every_seed_regex_match_contains_its_anchors() {
+        // For each seed regex, on texts it matches, every anchor group
+        // has a literal in the match.
+        let kb = KnowledgeBase::seed().expect("seed KB loads");
+        let texts: Vec<String> = [
+            crate::kb::SEED_ENTRIES_JSONL,
+            crate::kb::SEED_DISCLOSURES_JSONL,
+        ]
+        .iter()
+        .flat_map(|s| s.lines())
+        .map(crate::normalize::normalize_literal)
+        .collect();
+        let mut matched = 0;
+        for src in all_regex_sources(&kb) {
+            let re = Regex::new(&src).expect("seed regexes compile");
+            for t in &texts {
+                for m in re.find_iter(t) {
+                    matched += 1;
+                    for g in anchor_groups(&src) {
+                        assert!(
+                            g.iter().any(|l| m.as_str().contains(l.as_str())),
+                            "{src} matched {:?} without any of {g:?}",
+                            m.as_str()
+                        );
+                    }
+                }
+            }
+        }
+        assert!(
+            matched > 20,
+            "the seed texts exercise the regexes ({matched})"
+        );
+    }
+
+    /// Pieces of wording the seed regexes are about, with glue around
+    /// them, so that random texts hit and miss the gates.
+    const PIECES: &[&str] = &[
+        "年化收益率高达",
+        "预期",
+        "收益",
+        "4.5%",
+        "3",
+        "万",
+        "元",
+        "借",
+        "1万元每天只要",
+        "2元",
+        "月息",
+        "2厘",
+        "厘息",
+        "万分之五",
+        "每期手续费率低至",
+        "0.6%",
+        "回复td退订",
+        "退订",
+        "95588",
+        "4008208588",
+        "r3",
+        "三级风险",
+        "中低风险等级",
+        "理财产品不是银行存款",
+        "产品有风险",
+        "投资须谨慎",
+        "过往业绩不代表未来表现",
+        "近3个月年化",
+        "成立以来收益",
+        "业绩比较基准",
+        "参考利率",
+        "比定期存款高",
+        "是活期利息的",
+        "倍",
+        "客户",
+        "买了",
+        "赚了",
+        "已有",
+        "人赚",
+        "连续",
+        "年正收益",
+        "往期收益均",
+        "荣获",
+        "最佳",
+        "奖",
+        "消费贷额度",
+        "可借",
+        "30万",
+        "借点网贷还",
+        "套现",
+        "先还款",
+        "保本",
+        "，",
+        "。",
+        "\n",
+        " ",
+        "的",
+        "银行",
+        "產品",
+        "穩賺",
+    ];
+
+    proptest! {
+        #[test]
+        fn gates_never_change_a_report(
+            parts in proptest::collection::vec(proptest::sample::select(PIECES), 0..24),
+            kind in proptest::option::of(proptest::sample::select(&[
+                MaterialKind::Marketing,
+                MaterialKind::Agreement,
+                MaterialKind::Script,
+                MaterialKind::Sms,
+                MaterialKind::Collection,
+                MaterialKind::Service,
+            ][..])),
+        ) {
+            let text = parts.concat();
+            let opts = ScanOptions { kind };
+            prop_assert_eq!(seed_matcher().scan(&text, &opts), ungated_matcher().scan(&text, &opts));
+        }
+    }
+
+    #[test]
+    fn scratch_is_reset_between_matchers() {
+        // Two matchers of different shapes used in turn on one thread give
+        // the same reports as on a fresh thread.
+        let seed = seed_matcher();
+        let small = Matcher::compile(&KnowledgeBase::new(
+            vec![
+                seed.entries
+                    .iter()
+                    .find(|e| !e.entry.proximity.is_empty())
+                    .expect("seed has proximity rules")
+                    .entry
+                    .clone(),
+            ],
+            vec![],
+        ))
+        .expect("one entry compiles");
+        let texts = [
+            "保证收益，稳赚不赔。年化收益率高达8%",
+            "本产品不保本",
+            "借1万元每天只要2元",
+        ];
+        let opts = ScanOptions::default();
+        let fresh = |m: &Matcher, t: &str| m.scan_with(t, &opts, &mut Scratch::default());
+        let expected: Vec<(ScanReport, ScanReport)> = texts
+            .iter()
+            .map(|t| (fresh(seed, t), fresh(&small, t)))
+            .collect();
+        assert!(expected.iter().any(|(a, _)| !a.findings.is_empty()));
+        assert!(expected.iter().any(|(_, b)| !b.findings.is_empty()));
+        for _ in 0..3 {
+            for (t, (a, b)) in texts.iter().zip(&expected) {
+                assert_eq!(&seed.scan(t, &opts), a);
+                assert_eq!(&small.scan(t, &opts), b);
+            }
+        }
     }
 }

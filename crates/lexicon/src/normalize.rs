@@ -41,7 +41,9 @@ pub enum Break {
 #[derive(Debug, Clone, Default)]
 pub struct Normalized {
     text: String,
-    chars: Vec<char>,
+    /// The normalised text as chars, built on first use: the matcher works
+    /// on `text` and the maps below and never needs it.
+    chars: OnceLock<Vec<char>>,
     /// Byte offset in `text` of each normalised char, plus `text.len()`.
     byte_of: Vec<usize>,
     /// Original char index of each normalised char.
@@ -50,8 +52,6 @@ pub struct Normalized {
     /// normalised chars `k-1` and `k` (`brk[0]` covers the leading run and
     /// `brk[len]` the trailing run).
     brk: Vec<Break>,
-    /// Prefix counts: number of positions `1..=k` with a sentence break.
-    sentence_prefix: Vec<u32>,
     /// Number of chars in the original text.
     orig_len: usize,
 }
@@ -64,17 +64,22 @@ impl Normalized {
 
     /// The normalised text as chars.
     pub fn chars(&self) -> &[char] {
-        &self.chars
+        self.chars.get_or_init(|| self.text.chars().collect())
     }
 
     /// Number of normalised chars.
     pub fn len(&self) -> usize {
-        self.chars.len()
+        self.orig.len()
     }
 
     /// Whether nothing survived normalisation.
     pub fn is_empty(&self) -> bool {
-        self.chars.is_empty()
+        self.orig.is_empty()
+    }
+
+    /// Normalised chars this value can hold without allocating.
+    pub(crate) fn capacity(&self) -> usize {
+        self.orig.capacity()
     }
 
     /// Number of chars in the original text.
@@ -113,17 +118,19 @@ impl Normalized {
 
     /// Whether the span `[start, end)` runs across a sentence break.
     pub fn crosses_sentence(&self, start: usize, end: usize) -> bool {
-        if end <= start + 1 || end > self.chars.len() {
+        if end <= start + 1 || end > self.len() {
             return false;
         }
         // Breaks strictly inside the span sit at positions start+1 ..= end-1.
-        self.sentence_prefix[end - 1] > self.sentence_prefix[start]
+        self.brk[start + 1..end]
+            .iter()
+            .any(|b| *b >= Break::Sentence)
     }
 
     /// Start of the unit containing normalised char `k`: walks back until a
     /// break at least as strong as `level`.
     pub fn unit_start(&self, k: usize, level: Break) -> usize {
-        let mut i = k.min(self.chars.len());
+        let mut i = k.min(self.len());
         while i > 0 && self.brk[i] < level {
             i -= 1;
         }
@@ -132,7 +139,7 @@ impl Normalized {
 
     /// End (exclusive) of the unit containing the char just before `k`.
     pub fn unit_end(&self, k: usize, level: Break) -> usize {
-        let n = self.chars.len();
+        let n = self.len();
         let mut i = k.min(n);
         while i < n && self.brk[i] < level {
             i += 1;
@@ -142,16 +149,10 @@ impl Normalized {
 
     /// The normalised substring for a char span.
     pub fn slice(&self, start: usize, end: usize) -> &str {
-        let end = end.min(self.chars.len());
+        let end = end.min(self.len());
         let start = start.min(end);
         &self.text[self.byte_of[start]..self.byte_of[end]]
     }
-}
-
-/// One char after NFKC and lower-casing, before stripping.
-struct Unit {
-    ch: char,
-    orig: usize,
 }
 
 fn opencc() -> Option<&'static OpenCC> {
@@ -254,6 +255,214 @@ fn is_significant_symbol(c: char) -> bool {
     matches!(c, '%' | '‰' | '=' | '≈')
 }
 
+/// What stripping does with a character after folding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// A letter, digit or significant symbol: kept.
+    Keep,
+    /// `.`: kept only between two digits.
+    Dot,
+    /// A line break: removed, counted.
+    Newline,
+    /// Removed, separating sentences.
+    Sentence,
+    /// Removed, separating clauses.
+    Clause,
+    /// Removed without structure.
+    Drop,
+}
+
+impl Class {
+    const ALL: [Class; 6] = [
+        Class::Keep,
+        Class::Dot,
+        Class::Newline,
+        Class::Sentence,
+        Class::Clause,
+        Class::Drop,
+    ];
+
+    fn of(c: char) -> Class {
+        if c.is_alphanumeric() || is_significant_symbol(c) {
+            Class::Keep
+        } else if c == '.' {
+            Class::Dot
+        } else if c == '\n' || c == '\u{2028}' || c == '\u{2029}' {
+            Class::Newline
+        } else {
+            match break_class(c) {
+                Break::Sentence => Class::Sentence,
+                Break::Clause => Class::Clause,
+                _ => Class::Drop,
+            }
+        }
+    }
+}
+
+/// Calls `f` with each character that NFKC, lower-casing and look-alike
+/// folding make of `c`, in order. This is the definition; [`FoldTable`]
+/// caches it for the Basic Multilingual Plane.
+fn fold_units(c: char, mut f: impl FnMut(char)) {
+    for d in c.nfkc() {
+        for l in d.to_lowercase() {
+            f(fold_char(l));
+        }
+    }
+}
+
+/// Per-character normalisation of the Basic Multilingual Plane, computed
+/// once: NFKC, lower-casing and look-alike folding each cost a table search
+/// or two per character, and text is scanned far more often than the
+/// tables change, so one array index per character replaces them.
+///
+/// Each entry packs the folded character (bits 0–20), its [`Class`] (bits
+/// 21–23) and whether traditional → simplified conversion could change it
+/// (bit 24). Characters that fold to anything other than exactly one
+/// character are marked [`FoldTable::COMPLEX`] and take the general path.
+struct FoldTable {
+    entries: Box<[u32]>,
+    /// `true` for characters that stay exactly as they are and are kept
+    /// (most CJK characters, letters and digits), the common case: a byte
+    /// per character keeps the part of the table that Chinese text touches
+    /// in the fastest cache.
+    plain: Box<[bool]>,
+}
+
+impl FoldTable {
+    const COMPLEX: u32 = 1 << 31;
+    const CONVERTIBLE: u32 = 1 << 24;
+    const CHAR_MASK: u32 = (1 << 21) - 1;
+
+    fn get() -> &'static FoldTable {
+        static TABLE: OnceLock<FoldTable> = OnceLock::new();
+        TABLE.get_or_init(FoldTable::build)
+    }
+
+    fn build() -> FoldTable {
+        let convertible = ConvertibleChars::get();
+        let mut entries = vec![Self::COMPLEX; 0x1_0000].into_boxed_slice();
+        let mut plain = vec![false; 0x1_0000].into_boxed_slice();
+        for (cp, slot) in entries.iter_mut().enumerate() {
+            let Some(c) = char::from_u32(cp as u32) else {
+                continue;
+            };
+            let mut out = [None, None];
+            let mut count = 0usize;
+            fold_units(c, |u| {
+                if count < 2 {
+                    out[count] = Some(u);
+                }
+                count += 1;
+            });
+            if let (1, Some(u)) = (count, out[0]) {
+                let mut e = u as u32 | (Class::of(u) as u32) << 21;
+                // A character folded out of the BMP is not in the
+                // convertible set; let the converter look at it.
+                if (u as u32) >= 0x1_0000 || convertible.contains(u) {
+                    e |= Self::CONVERTIBLE;
+                }
+                *slot = e;
+                // `%` sets off the numeric-run fix-up, so it is never plain.
+                plain[cp] =
+                    u == c && e & Self::CONVERTIBLE == 0 && Class::of(u) == Class::Keep && u != '%';
+            }
+        }
+        FoldTable { entries, plain }
+    }
+
+    /// Whether `c` is kept exactly as it is (see [`FoldTable::plain`]).
+    #[inline(always)]
+    fn is_plain(&self, c: char) -> bool {
+        self.plain.get(c as usize).copied().unwrap_or(false)
+    }
+
+    /// The entry for a BMP character, or `None` for characters outside it
+    /// and for characters that do not fold to exactly one character.
+    #[inline]
+    fn lookup(&self, c: char) -> Option<(char, Class, bool)> {
+        let e = *self.entries.get(c as usize)?;
+        if e & Self::COMPLEX != 0 {
+            return None;
+        }
+        let ch = char::from_u32(e & Self::CHAR_MASK)?;
+        let class = Class::ALL[((e >> 21) & 7) as usize];
+        Some((ch, class, e & Self::CONVERTIBLE != 0))
+    }
+}
+
+/// The BMP characters whose presence means traditional → simplified
+/// conversion may change the text. When a text contains none of them (and
+/// nothing outside the BMP), the conversion is the identity and is skipped.
+///
+/// OpenCC converts by longest dictionary match, character entries and
+/// phrase entries alike, taking the first candidate. A text is changed only
+/// if some matching entry maps to something else. For single characters
+/// the set is read from the converter itself (every BMP character converted
+/// on its own). Phrase entries that change a text nearly always contain a
+/// character that also changes on its own; the exceptions are phrases such
+/// as 回覆 → 回复 or 瞭解 → 了解, whose changed characters stay as they
+/// are when alone, and [`PHRASE_ONLY`] lists those characters.
+struct ConvertibleChars {
+    bits: Vec<u64>,
+}
+
+/// Characters that OpenCC's t2s phrase dictionary changes inside phrases
+/// although they are left alone on their own (TSPhrases of OpenCC 1.1, as
+/// shipped in ferrous-opencc 0.4: 瞭解, 藉口, 回覆, 沈默, 牴牾, 衹得).
+const PHRASE_ONLY: &[char] = &['沈', '牴', '瞭', '藉', '衹', '覆'];
+
+impl ConvertibleChars {
+    fn get() -> &'static ConvertibleChars {
+        static SET: OnceLock<ConvertibleChars> = OnceLock::new();
+        SET.get_or_init(ConvertibleChars::build)
+    }
+
+    fn build() -> ConvertibleChars {
+        let mut bits = vec![0u64; 0x1_0000 / 64];
+        let Some(cc) = opencc() else {
+            // No converter: nothing is ever converted.
+            return ConvertibleChars { bits };
+        };
+        let mut set = |c: char| bits[c as usize / 64] |= 1 << (c as usize % 64);
+        // Every BMP character on its own line: no dictionary key contains a
+        // line break, so each line converts independently.
+        let all: Vec<char> = (0u32..0x1_0000)
+            .filter_map(char::from_u32)
+            .filter(|c| *c != '\n')
+            .collect();
+        let mut joined = String::with_capacity(all.len() * 4);
+        for c in &all {
+            joined.push(*c);
+            joined.push('\n');
+        }
+        let converted = cc.convert(&joined);
+        let lines: Vec<&str> = converted.split('\n').collect();
+        if lines.len() == all.len() + 1 {
+            for (c, line) in all.iter().zip(&lines) {
+                let mut it = line.chars();
+                if !(it.next() == Some(*c) && it.next().is_none()) {
+                    set(*c);
+                }
+            }
+        } else {
+            // Unexpected shape: treat every non-ASCII character as
+            // convertible, which keeps results exact at the old speed.
+            for c in all.iter().filter(|c| !c.is_ascii()) {
+                set(*c);
+            }
+        }
+        for c in PHRASE_ONLY {
+            set(*c);
+        }
+        ConvertibleChars { bits }
+    }
+
+    fn contains(&self, c: char) -> bool {
+        let i = c as usize;
+        i < 0x1_0000 && self.bits[i / 64] & (1 << (i % 64)) != 0
+    }
+}
+
 /// Normalises `input`.
 ///
 /// Steps: NFKC per character (full-width → half-width, ① → 1, compatibility
@@ -262,76 +471,64 @@ fn is_significant_symbol(c: char) -> bool {
 /// decimal point between digits), traditional → simplified conversion, and
 /// the numeric-run fix-up (`1OO%` → `100%`).
 pub fn normalize(input: &str) -> Normalized {
-    // Phase 1: NFKC + lowercase + fold, remembering the origin.
-    let mut units: Vec<Unit> = Vec::with_capacity(input.len());
+    let mut n = Normalized::default();
+    normalize_into(input, &mut n);
+    n
+}
+
+/// Normalises `input` into `out`, reusing its buffers. Same result as
+/// [`normalize`]; for scanning many texts without allocating per text.
+pub fn normalize_into(input: &str, out: &mut Normalized) {
+    out.text.clear();
+    out.chars.take();
+    out.byte_of.clear();
+    out.orig.clear();
+    out.brk.clear();
+    out.text.reserve(input.len());
+    // Every input byte yields at most one kept char except for the rare
+    // expanding characters, which grow the vectors as needed.
+    out.byte_of.reserve(input.len() + 1);
+    out.orig.reserve(input.len());
+    out.brk.reserve(input.len() + 1);
+
+    let table = FoldTable::get();
+    let mut st = Strip::default();
     let mut orig_len = 0usize;
     for (i, c) in input.chars().enumerate() {
         orig_len = i + 1;
-        for d in c.nfkc() {
-            for l in d.to_lowercase() {
-                units.push(Unit {
-                    ch: fold_char(l),
-                    orig: i,
-                });
-            }
-        }
-    }
-
-    // Phase 2: strip, tracking breaks.
-    let mut chars: Vec<char> = Vec::with_capacity(units.len());
-    let mut orig: Vec<usize> = Vec::with_capacity(units.len());
-    let mut brk: Vec<Break> = Vec::with_capacity(units.len() + 1);
-    let mut pending = Break::None;
-    let mut newlines = 0u32;
-    for (idx, u) in units.iter().enumerate() {
-        let c = u.ch;
-        let keep = if c.is_alphanumeric() || is_significant_symbol(c) {
-            true
-        } else if c == '.' {
-            let prev_digit = chars.last().is_some_and(|p| p.is_ascii_digit())
-                && idx > 0
-                && units[idx - 1].ch.is_ascii_digit();
-            let next_digit = units.get(idx + 1).is_some_and(|n| n.ch.is_ascii_digit());
-            prev_digit && next_digit
+        if st.dot.is_none() && table.is_plain(c) {
+            st.keep(out, c, i);
+            st.prev_unit_digit = c.is_ascii_digit();
+        } else if let Some((u, class, convertible)) = table.lookup(c) {
+            st.unit(out, u, class, convertible, i);
         } else {
-            false
-        };
-        if keep {
-            let mut b = pending;
-            if newlines >= 2 {
-                b = Break::Sentence;
-            } else if newlines == 1 {
-                b = b.max(Break::Line);
-            }
-            brk.push(b);
-            chars.push(c);
-            orig.push(u.orig);
-            pending = Break::None;
-            newlines = 0;
-        } else if c == '\n' || c == '\u{2028}' || c == '\u{2029}' {
-            newlines += 1;
-        } else {
-            pending = pending.max(break_class(c));
+            // Outside the BMP (emoji, rare ideographs) or an expanding
+            // character: the general path. A kept character outside the
+            // BMP is not covered by the convertible set, so it sends the
+            // text through the converter.
+            fold_units(c, |u| {
+                let class = Class::of(u);
+                let convertible = (u as u32) >= 0x1_0000 || ConvertibleChars::get().contains(u);
+                st.unit(out, u, class, convertible, i);
+            });
         }
     }
-    {
-        let mut b = pending;
-        if newlines >= 2 {
-            b = Break::Sentence;
-        } else if newlines == 1 {
-            b = b.max(Break::Line);
-        }
-        brk.push(b);
-    }
+    // A trailing dot has no digit after it.
+    out.brk.push(st.closing_break());
+    out.byte_of.push(out.text.len());
+    out.orig_len = orig_len;
 
-    // Phase 3: traditional → simplified. OpenCC converts phrase by phrase;
-    // when a phrase changes length the position map would break, so fall
-    // back to converting character by character.
-    if chars.iter().any(|c| !c.is_ascii())
+    let mut chars: Option<Vec<char>> = None;
+    // Traditional → simplified. OpenCC converts phrase by phrase; when a
+    // phrase changes length the position map would break, so fall back to
+    // converting character by character. Skipped when no kept character
+    // can be converted (the conversion would be the identity).
+    if st.non_ascii
+        && st.convertible
         && let Some(cc) = opencc()
     {
-        let joined: String = chars.iter().collect();
-        let converted = cc.convert(&joined);
+        let chars = chars.get_or_insert_with(|| out.text.chars().collect());
+        let converted = cc.convert(&out.text);
         if converted.chars().count() == chars.len() {
             for (slot, c) in chars.iter_mut().zip(converted.chars()) {
                 *slot = c;
@@ -352,34 +549,113 @@ pub fn normalize(input: &str) -> Normalized {
         }
     }
 
-    fold_numeric_runs(&mut chars);
-
-    let mut text = String::with_capacity(chars.len() * 3);
-    let mut byte_of = Vec::with_capacity(chars.len() + 1);
-    for c in &chars {
-        byte_of.push(text.len());
-        text.push(*c);
+    if st.percent && (chars.is_some() || numeric_run_has_lookalike(&out.text)) {
+        let chars = chars.get_or_insert_with(|| out.text.chars().collect());
+        fold_numeric_runs(chars);
     }
-    byte_of.push(text.len());
 
-    let mut sentence_prefix = Vec::with_capacity(brk.len());
-    let mut acc = 0u32;
-    for (k, b) in brk.iter().enumerate() {
-        if k > 0 && *b >= Break::Sentence {
-            acc += 1;
+    if let Some(chars) = chars {
+        out.text.clear();
+        out.byte_of.clear();
+        for c in &chars {
+            out.byte_of.push(out.text.len());
+            out.text.push(*c);
         }
-        sentence_prefix.push(acc);
+        out.byte_of.push(out.text.len());
+    }
+}
+
+/// State of the stripping pass: the break collected since the last kept
+/// character and the previous unit (for the decimal-point rule).
+#[derive(Default)]
+struct Strip {
+    pending: Break,
+    newlines: u32,
+    prev_unit_digit: bool,
+    last_kept_digit: bool,
+    /// A `.` waiting for the next unit to decide whether it is a decimal
+    /// point: its original index, and whether a digit came before it.
+    dot: Option<(usize, bool)>,
+    /// Some kept character may be changed by traditional → simplified
+    /// conversion.
+    convertible: bool,
+    non_ascii: bool,
+    percent: bool,
+}
+
+impl Strip {
+    /// The break before the next kept character; resets the collected one.
+    #[inline(always)]
+    fn closing_break(&mut self) -> Break {
+        let mut b = self.pending;
+        if self.newlines >= 2 {
+            b = Break::Sentence;
+        } else if self.newlines == 1 {
+            b = b.max(Break::Line);
+        }
+        self.pending = Break::None;
+        self.newlines = 0;
+        b
     }
 
-    Normalized {
-        text,
-        chars,
-        byte_of,
-        orig,
-        brk,
-        sentence_prefix,
-        orig_len,
+    #[inline(always)]
+    fn keep(&mut self, out: &mut Normalized, c: char, orig: usize) {
+        let b = self.closing_break();
+        out.brk.push(b);
+        out.byte_of.push(out.text.len());
+        out.text.push(c);
+        out.orig.push(orig);
+        self.non_ascii |= !c.is_ascii();
+        self.percent |= c == '%';
+        self.last_kept_digit = c.is_ascii_digit();
     }
+
+    /// One unit: a character after folding, with its original index.
+    #[inline(always)]
+    fn unit(
+        &mut self,
+        out: &mut Normalized,
+        c: char,
+        class: Class,
+        convertible: bool,
+        orig: usize,
+    ) {
+        if let Some((at, digit_before)) = self.dot.take()
+            && digit_before
+            && c.is_ascii_digit()
+        {
+            self.keep(out, '.', at);
+        }
+        match class {
+            Class::Keep => {
+                self.keep(out, c, orig);
+                self.convertible |= convertible;
+            }
+            Class::Dot => {
+                self.dot = Some((orig, self.prev_unit_digit && self.last_kept_digit));
+            }
+            Class::Newline => self.newlines += 1,
+            Class::Sentence => self.pending = self.pending.max(Break::Sentence),
+            Class::Clause => self.pending = self.pending.max(Break::Clause),
+            Class::Drop => {}
+        }
+        self.prev_unit_digit = c.is_ascii_digit();
+    }
+}
+
+/// Whether some `%` follows a run of digits and look-alikes that contains a
+/// look-alike, the only case in which [`fold_numeric_runs`] changes
+/// anything. The run is ASCII, so bytes can be read backwards.
+fn numeric_run_has_lookalike(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(k, b)| {
+        *b == b'%'
+            && bytes[..k]
+                .iter()
+                .rev()
+                .take_while(|p| p.is_ascii_digit() || matches!(p, b'o' | b'l' | b'i'))
+                .any(|p| matches!(p, b'o' | b'l' | b'i'))
+    })
 }
 
 /// In a run of digits and digit look-alikes directly followed by `%`, reads
@@ -422,12 +698,219 @@ pub fn normalize_literal(s: &str) -> String {
 pub fn char_survives_unchanged(c: char) -> bool {
     let mut buf = [0u8; 4];
     let n = normalize(c.encode_utf8(&mut buf));
-    n.chars.len() == 1 && n.chars[0] == c
+    n.len() == 1 && n.text.starts_with(c)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The normaliser as first written, step by step with a vector per
+    /// step: the definition that the table-driven one must reproduce.
+    fn reference(input: &str) -> (String, Vec<usize>, Vec<Break>, usize) {
+        let mut units: Vec<(char, usize)> = Vec::new();
+        let mut orig_len = 0usize;
+        for (i, c) in input.chars().enumerate() {
+            orig_len = i + 1;
+            for d in c.nfkc() {
+                for l in d.to_lowercase() {
+                    units.push((fold_char(l), i));
+                }
+            }
+        }
+        let mut chars: Vec<char> = Vec::new();
+        let mut orig: Vec<usize> = Vec::new();
+        let mut brk: Vec<Break> = Vec::new();
+        let mut pending = Break::None;
+        let mut newlines = 0u32;
+        let close = |pending: Break, newlines: u32| {
+            if newlines >= 2 {
+                Break::Sentence
+            } else if newlines == 1 {
+                pending.max(Break::Line)
+            } else {
+                pending
+            }
+        };
+        for (idx, &(c, o)) in units.iter().enumerate() {
+            let keep = if c.is_alphanumeric() || is_significant_symbol(c) {
+                true
+            } else if c == '.' {
+                let prev_digit = chars.last().is_some_and(|p| p.is_ascii_digit())
+                    && idx > 0
+                    && units[idx - 1].0.is_ascii_digit();
+                let next_digit = units.get(idx + 1).is_some_and(|n| n.0.is_ascii_digit());
+                prev_digit && next_digit
+            } else {
+                false
+            };
+            if keep {
+                brk.push(close(pending, newlines));
+                chars.push(c);
+                orig.push(o);
+                pending = Break::None;
+                newlines = 0;
+            } else if c == '\n' || c == '\u{2028}' || c == '\u{2029}' {
+                newlines += 1;
+            } else {
+                pending = pending.max(break_class(c));
+            }
+        }
+        brk.push(close(pending, newlines));
+        if chars.iter().any(|c| !c.is_ascii())
+            && let Some(cc) = opencc()
+        {
+            let joined: String = chars.iter().collect();
+            let converted = cc.convert(&joined);
+            if converted.chars().count() == chars.len() {
+                for (slot, c) in chars.iter_mut().zip(converted.chars()) {
+                    *slot = c;
+                }
+            } else {
+                let mut buf = [0u8; 4];
+                for slot in chars.iter_mut().filter(|c| !c.is_ascii()) {
+                    let one = cc.convert(slot.encode_utf8(&mut buf));
+                    let mut it = one.chars();
+                    if let (Some(c), None) = (it.next(), it.next()) {
+                        *slot = c;
+                    }
+                }
+            }
+            for c in chars.iter_mut() {
+                *c = fold_char(*c);
+            }
+        }
+        fold_numeric_runs(&mut chars);
+        (chars.into_iter().collect(), orig, brk, orig_len)
+    }
+
+    #[track_caller]
+    fn same_as_reference(n: &Normalized, input: &str) {
+        let (text, orig, brk, orig_len) = reference(input);
+        assert_eq!(n.as_str(), text, "text of {input:?}");
+        assert_eq!(n.orig, orig, "origins of {input:?}");
+        assert_eq!(n.brk, brk, "breaks of {input:?}");
+        assert_eq!(n.original_len(), orig_len);
+        assert_eq!(n.chars(), text.chars().collect::<Vec<_>>().as_slice());
+        for (k, c) in text.char_indices().enumerate() {
+            assert_eq!(n.byte_at_char(k), c.0);
+            assert_eq!(n.char_at_byte(c.0), k);
+        }
+        assert_eq!(n.byte_at_char(n.len()), text.len());
+    }
+
+    /// Characters that exercise every path: plain CJK, traditional
+    /// characters and the phrase-only ones (回覆, 瞭解), full-width and
+    /// upper-case letters, expanding compatibility characters, look-alikes,
+    /// digits around `.` and `%`, characters outside the BMP (emoji, an
+    /// Extension B ideograph), removed characters and every break.
+    const MIXED: &[&str] = &[
+        "保",
+        "本",
+        "收",
+        "益",
+        "回",
+        "覆",
+        "瞭",
+        "解",
+        "沈",
+        "默",
+        "銀",
+        "險",
+        "穩",
+        "賺",
+        "乾",
+        "燥",
+        "么",
+        "麽",
+        "a",
+        "O",
+        "o",
+        "l",
+        "I",
+        "Ｂ",
+        "ｒ",
+        "３",
+        "1",
+        "0",
+        "9",
+        ".",
+        "%",
+        "％",
+        "〇",
+        "零",
+        "夲",
+        "а",
+        "㍿",
+        "①",
+        "😀",
+        "\u{20000}",
+        "\u{2F800}",
+        " ",
+        "\u{200b}",
+        "*",
+        "，",
+        "。",
+        "！",
+        "\n",
+        "\u{2028}",
+        "、",
+        "\u{FEFF}",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn table_normaliser_matches_reference(
+            parts in proptest::collection::vec(proptest::sample::select(MIXED), 0..40),
+            again in proptest::collection::vec(proptest::sample::select(MIXED), 0..40),
+        ) {
+            let input: String = parts.concat();
+            let n = normalize(&input);
+            same_as_reference(&n, &input);
+            // A reused value gives the same result as a fresh one.
+            let mut reused = n;
+            let second: String = again.concat();
+            normalize_into(&second, &mut reused);
+            same_as_reference(&reused, &second);
+        }
+    }
+
+    #[test]
+    fn every_bmp_character_alone_matches_reference() {
+        let mut reused = Normalized::default();
+        let mut buf = [0u8; 4];
+        for c in (0u32..0x1_0000).filter_map(char::from_u32) {
+            let input = c.encode_utf8(&mut buf);
+            normalize_into(input, &mut reused);
+            same_as_reference(&reused, input);
+        }
+    }
+
+    #[test]
+    fn folding_is_idempotent() {
+        // The converter is skipped when it would change nothing; that is
+        // only sound if folding an already folded character is a no-op.
+        for c in (0u32..0x11_0000).filter_map(char::from_u32) {
+            assert_eq!(fold_char(fold_char(c)), fold_char(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn phrase_only_characters_change_only_in_phrases() {
+        let cc = opencc().expect("built-in t2s converter");
+        for (phrase, simplified) in [("回覆", "回复"), ("瞭解", "了解"), ("沈默", "沉默")]
+        {
+            assert_eq!(cc.convert(phrase), simplified);
+            assert_eq!(normalize_literal(phrase), simplified);
+        }
+        for c in PHRASE_ONLY {
+            let mut buf = [0u8; 4];
+            assert_eq!(cc.convert(c.encode_utf8(&mut buf)), c.to_string());
+            assert!(ConvertibleChars::get().contains(*c));
+        }
+        assert!(ConvertibleChars::get().contains('銀'));
+        assert!(!ConvertibleChars::get().contains('银'));
+    }
 
     #[test]
     fn strips_dodge_characters_and_maps_back() {
