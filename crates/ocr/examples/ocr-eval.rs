@@ -45,6 +45,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let engine = OcrEngine::new()?;
     let load = load_started.elapsed();
     println!("model load: {:.3} s", load.as_secs_f64());
+    // rten runs each model on a rayon pool of one thread per physical core unless
+    // RTEN_NUM_THREADS says otherwise; per-page figures depend on it.
+    match std::env::var("RTEN_NUM_THREADS") {
+        Ok(n) => println!("xiaobao-ocr threads: {n} (RTEN_NUM_THREADS)"),
+        Err(_) => println!("xiaobao-ocr threads: rten's default, one per physical core"),
+    }
 
     let mut totals: BTreeMap<String, Totals> = BTreeMap::new();
     println!(

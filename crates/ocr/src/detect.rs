@@ -21,23 +21,55 @@ const MIN_BOX_SIDE: f32 = 3.0;
 /// and a pathological image (noise everywhere) must not cost unbounded time.
 const MAX_CANDIDATES: usize = 1000;
 
-/// The detector's input: the page resized so both sides are multiples of 32 (the
-/// network downsamples five times) and the longer side is at most `max_side`.
+/// The first detection pass limits the page's longer side to this many pixels
+/// (PaddleOCR's default `limit_side_len`): print of ordinary size then comes out
+/// 15–40 pixels high, which the detector finds reliably, at a fraction of the cost of
+/// the full-resolution page (detection time grows with the area).
+pub(crate) const FIRST_PASS_SIDE: u32 = 960;
+
+/// A second pass is run when the thinnest lines found come out thinner than this in
+/// the first pass's pixels: small print at a coarse scale yields merged or missed
+/// lines.
+const MIN_LINE_THICKNESS: f32 = 16.0;
+
+/// The line thickness, in the detector's pixels, the second pass aims for (characters
+/// then come out about 24 pixels high, within the sizes DB was trained on).
+const TARGET_LINE_THICKNESS: f32 = 24.0;
+
+/// A second pass is also run when more than this fraction of the page's ink lies
+/// outside every box of the first pass: text too small for the coarse scale may
+/// not have been found at all, so its height cannot be measured.
+const MAX_UNCOVERED_INK: f32 = 0.03;
+
+/// For that check each box is grown by this fraction of its thickness on every side.
+const COVER_MARGIN: f32 = 0.5;
+
+/// Pixels darker than this (0–255 grey) count as ink for that check.
+const INK_LEVEL: u8 = 128;
+
+/// The detector's input: the page resized by about `scale`, both sides rounded to
+/// multiples of 32 (the network downsamples five times).
 pub(crate) struct DetInput {
     /// NCHW, `[1, 3, height, width]`, normalised.
     pub tensor: Vec<f32>,
     pub width: usize,
     pub height: usize,
+    /// Input pixels per page pixel, across and down (`scale` after rounding).
+    scale_x: f32,
+    scale_y: f32,
+    /// Which of the resized page's pixels are ink (dark), row-major.
+    ink: Vec<bool>,
 }
 
-pub(crate) fn prepare(image: &RgbImage, max_side: u32) -> DetInput {
+/// The scale at which a `width × height` page's longer side is at most `max_side`
+/// (never above 1: the detector gains nothing from enlarged pixels).
+pub(crate) fn scale_to_fit(width: u32, height: u32, max_side: u32) -> f32 {
+    let longer = width.max(height) as f32;
+    (max_side as f32 / longer).min(1.0)
+}
+
+pub(crate) fn prepare(image: &RgbImage, scale: f32) -> DetInput {
     let (w, h) = image.dimensions();
-    let longer = w.max(h) as f32;
-    let scale = if longer > max_side as f32 {
-        max_side as f32 / longer
-    } else {
-        1.0
-    };
     let to_32 = |side: u32| -> u32 {
         let scaled = (side as f32 * scale / 32.0).round() as u32 * 32;
         scaled.max(32)
@@ -52,18 +84,92 @@ pub(crate) fn prepare(image: &RgbImage, max_side: u32) -> DetInput {
     };
     let plane = (dw * dh) as usize;
     let mut tensor = vec![0f32; 3 * plane];
+    let mut ink = vec![false; plane];
     for (i, px) in source.pixels().enumerate() {
         // BGR: channel 0 is blue.
         for c in 0..3 {
             let value = px.0[2 - c] as f32 / 255.0;
             tensor[c * plane + i] = (value - DET_MEAN[c]) / DET_STD[c];
         }
+        let [r, g, b] = px.0;
+        let grey = (u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) / 1000;
+        ink[i] = grey < u32::from(INK_LEVEL);
     }
     DetInput {
         tensor,
         width: dw as usize,
         height: dh as usize,
+        scale_x: dw as f32 / w as f32,
+        scale_y: dh as f32 / h as f32,
+        ink,
     }
+}
+
+/// After a detection pass on `input`, which found `boxes` (in page pixels), the scale
+/// a second pass should use, or `None` if the first pass's boxes are good: its lines
+/// are thick enough in the detector's pixels and cover the page's ink. `max_scale`
+/// bounds the second pass (the caller's `max_side`).
+pub(crate) fn second_pass_scale(
+    input: &DetInput,
+    boxes: &[DetectedBox],
+    max_scale: f32,
+) -> Option<f32> {
+    let scale = input.scale_x.min(input.scale_y);
+    if max_scale <= scale * 1.05 {
+        return None;
+    }
+    let mut thickness: Vec<f32> = boxes.iter().map(|b| b.quad.text_height()).collect();
+    thickness.sort_by(f32::total_cmp);
+    // The thinnest lines decide, not the median: a large title must not hide small
+    // body text. The 10th percentile ignores the odd sliver.
+    let thin = thickness.get(thickness.len() / 10).copied();
+    if let Some(thin) = thin
+        && thin * scale < MIN_LINE_THICKNESS
+    {
+        return Some((TARGET_LINE_THICKNESS / thin).clamp(scale, max_scale));
+    }
+    if thin.is_none() || uncovered_ink(input, boxes) > MAX_UNCOVERED_INK {
+        return Some(max_scale);
+    }
+    None
+}
+
+/// The fraction of the input's ink pixels outside the bounding rectangles of all
+/// `boxes` (given in page pixels).
+fn uncovered_ink(input: &DetInput, boxes: &[DetectedBox]) -> f32 {
+    let total = input.ink.iter().filter(|&&i| i).count();
+    if total == 0 {
+        return 0.0;
+    }
+    let mut covered = vec![false; input.ink.len()];
+    let (w, h) = (input.width, input.height);
+    let (sx, sy) = (input.scale_x, input.scale_y);
+    for b in boxes {
+        // Boxes from a coarse pass hug the strokes; the tops and bottoms of the
+        // characters are not text that was missed.
+        let r = b.quad.bounding_rect();
+        let grow = b.quad.text_height() * COVER_MARGIN;
+        let r = crate::geometry::Rect {
+            x: r.x - grow,
+            y: r.y - grow,
+            width: r.width + 2.0 * grow,
+            height: r.height + 2.0 * grow,
+        };
+        let x0 = ((r.x * sx).floor().max(0.0) as usize).min(w);
+        let y0 = ((r.y * sy).floor().max(0.0) as usize).min(h);
+        let x1 = (((r.x + r.width) * sx).ceil().max(0.0) as usize).min(w);
+        let y1 = (((r.y + r.height) * sy).ceil().max(0.0) as usize).min(h);
+        for y in y0..y1 {
+            covered[y * w + x0..y * w + x1].fill(true);
+        }
+    }
+    let outside = input
+        .ink
+        .iter()
+        .zip(&covered)
+        .filter(|&(&ink, &cov)| ink && !cov)
+        .count();
+    outside as f32 / total as f32
 }
 
 /// Parameters of the post-processing (see [`crate::OcrOptions`]).
@@ -256,11 +362,66 @@ mod tests {
     #[test]
     fn prepare_rounds_sides_to_multiples_of_32() {
         let image = RgbImage::from_pixel(100, 45, image::Rgb([255, 255, 255]));
-        let input = prepare(&image, 960);
+        let input = prepare(&image, scale_to_fit(100, 45, 960));
         assert_eq!((input.width, input.height), (96, 32));
         assert_eq!(input.tensor.len(), 3 * 96 * 32);
         let big = RgbImage::from_pixel(3000, 1000, image::Rgb([0, 0, 0]));
-        let input = prepare(&big, 960);
+        let input = prepare(&big, scale_to_fit(3000, 1000, 960));
         assert_eq!((input.width, input.height), (960, 320));
+    }
+
+    fn line(x: u16, y: u16, length: u16, thickness: u16) -> DetectedBox {
+        let [x, y, length, thickness] = [x, y, length, thickness].map(f32::from);
+        DetectedBox {
+            quad: Quad([
+                Point::new(x, y),
+                Point::new(x + length, y),
+                Point::new(x + length, y + thickness),
+                Point::new(x, y + thickness),
+            ]),
+        }
+    }
+
+    /// A 1000 × 500 page with black ink in the given rectangles (x, y, w, h).
+    fn page_with_ink(rects: &[(u32, u32, u32, u32)]) -> RgbImage {
+        RgbImage::from_fn(1000, 500, |x, y| {
+            let inside = rects
+                .iter()
+                .any(|&(rx, ry, rw, rh)| x >= rx && x < rx + rw && y >= ry && y < ry + rh);
+            image::Rgb(if inside { [0, 0, 0] } else { [255, 255, 255] })
+        })
+    }
+
+    #[test]
+    fn thick_lines_that_cover_the_ink_need_no_second_pass() {
+        let page = page_with_ink(&[(100, 100, 800, 60), (100, 300, 800, 60)]);
+        let input = prepare(&page, 0.5);
+        let boxes = [line(95, 95, 810, 70), line(95, 295, 810, 70)];
+        assert_eq!(second_pass_scale(&input, &boxes, 1.0), None);
+    }
+
+    #[test]
+    fn thin_lines_ask_for_a_finer_scale() {
+        let page = page_with_ink(&[(100, 100, 800, 40)]);
+        let input = prepare(&page, 0.25);
+        // 48 page pixels are 12 at this scale, too thin; 24 / 48 makes them 24.
+        let boxes = [line(95, 96, 810, 48)];
+        let scale = second_pass_scale(&input, &boxes, 1.0).expect("second pass");
+        assert!((scale - 0.5).abs() < 1e-4, "{scale}");
+        // Bounded by the caller's limit.
+        assert_eq!(second_pass_scale(&input, &boxes, 0.4), Some(0.4));
+    }
+
+    #[test]
+    fn ink_outside_every_box_asks_for_full_resolution() {
+        let page = page_with_ink(&[(100, 100, 800, 60), (100, 300, 800, 60)]);
+        let input = prepare(&page, 0.5);
+        let boxes = [line(95, 95, 810, 70)];
+        assert_eq!(second_pass_scale(&input, &boxes, 0.8), Some(0.8));
+        // Nothing found at all: also the finest scale allowed.
+        assert_eq!(second_pass_scale(&input, &[], 0.8), Some(0.8));
+        // Already at the finest scale: nothing more to try.
+        let fine = prepare(&page, 0.8);
+        assert_eq!(second_pass_scale(&fine, &[], 0.8), None);
     }
 }

@@ -5,10 +5,14 @@
 //! bank's offline server needs neither a C library nor a model download. The pipeline:
 //!
 //! 1. **detect** — the page, resized so its sides are multiples of 32 and its longer
-//!    side at most [`OcrOptions::max_side`], goes through the DB detector; its
-//!    probability map is thresholded, split into connected components, and each
-//!    component becomes a minimum-area rectangle, kept if its mean probability reaches
-//!    [`OcrOptions::box_threshold`] and grown back ("unclipped") to the line's size;
+//!    side at most 960 pixels, goes through the DB detector; its probability map is
+//!    thresholded, split into connected components, and each component becomes a
+//!    minimum-area rectangle, kept if its mean probability reaches
+//!    [`OcrOptions::box_threshold`] and grown back ("unclipped") to the line's size.
+//!    When the thinnest lines found are under 16 pixels thick at that scale, or ink
+//!    lies outside every box, detection runs again at a finer scale (lines about 24
+//!    pixels thick, longer side at most [`OcrOptions::max_side`]); the boxes are in
+//!    page pixels either way;
 //! 2. **crop** — each box is sampled into a level strip 48 pixels high, so lines
 //!    tilted by a degree or two come out straight;
 //! 3. **classify** — the angle classifier turns upside-down strips around;
@@ -50,9 +54,11 @@ pub struct OcrOptions {
     /// passed. Checked between stages and batches, so a page may overrun by about one
     /// model call.
     pub time_limit: Duration,
-    /// The page is scaled down so its longer side is at most this many pixels before
-    /// detection (recognition always reads the full-resolution page). Larger finds
-    /// smaller print; detection time grows with the area.
+    /// Detection never looks at the page with its longer side above this many pixels
+    /// (recognition always reads the full-resolution page). It first looks at 960
+    /// pixels and only goes finer, up to this limit, for small print (see the crate
+    /// documentation); a larger limit finds smaller print on large pages, detection
+    /// time grows with the area.
     pub max_side: u32,
     /// Probability above which a pixel counts as text.
     pub det_threshold: f32,
@@ -210,24 +216,35 @@ impl OcrEngine {
         }
         let page = to_rgb_on_white(image);
 
-        let input = detect::prepare(&page, options.max_side);
-        check()?;
-        let prob = self
-            .models
-            .detect(input.tensor, input.height, input.width)?;
         let params = DbParams {
             threshold: options.det_threshold,
             box_threshold: options.box_threshold,
             unclip_ratio: options.unclip_ratio,
         };
-        let boxes = detect::boxes_from_probability_map(
-            &prob,
-            input.width,
-            input.height,
-            width,
-            height,
-            params,
-        );
+        let detect_at = |scale: f32| -> Result<_, OcrError> {
+            let mut input = detect::prepare(&page, scale);
+            let tensor = std::mem::take(&mut input.tensor);
+            let prob = self.models.detect(tensor, input.height, input.width)?;
+            let boxes = detect::boxes_from_probability_map(
+                &prob,
+                input.width,
+                input.height,
+                width,
+                height,
+                params,
+            );
+            Ok((input, boxes))
+        };
+        let max_scale = detect::scale_to_fit(width, height, options.max_side);
+        let first_scale =
+            detect::scale_to_fit(width, height, options.max_side.min(detect::FIRST_PASS_SIDE));
+        check()?;
+        let (first_input, mut boxes) = detect_at(first_scale)?;
+        if let Some(scale) = detect::second_pass_scale(&first_input, &boxes, max_scale) {
+            drop(first_input);
+            check()?;
+            boxes = detect_at(scale)?.1;
+        }
         check()?;
 
         let mut strips: Vec<_> = boxes

@@ -1,5 +1,11 @@
 //! The three PP-OCRv4 networks, embedded in the binary so that a bank's offline
 //! server needs no model download, loaded once per [`crate::OcrEngine`].
+//!
+//! Detection and recognition use the `*_fused.onnx` forms made by
+//! `scripts/optimize-ocr-models`: the same networks with each convolution's affine
+//! blocks folded into its weights and the hard-swishes written as one operator, which
+//! halves the number of operators and makes recognition about a third faster in rten
+//! (see `data/models/ppocr-v4/NOTICE` and BENCHMARKS.md, section OCR).
 
 use rten::{Model, ValueOrView};
 use rten_tensor::NdTensor;
@@ -8,11 +14,11 @@ use rten_tensor::prelude::*;
 use crate::OcrError;
 
 static DET_MODEL: &[u8] =
-    include_bytes!("../../../data/models/ppocr-v4/ch_PP-OCRv4_det_infer.onnx");
+    include_bytes!("../../../data/models/ppocr-v4/ch_PP-OCRv4_det_fused.onnx");
 static CLS_MODEL: &[u8] =
     include_bytes!("../../../data/models/ppocr-v4/ch_ppocr_mobile_v2.0_cls_infer.onnx");
 static REC_MODEL: &[u8] =
-    include_bytes!("../../../data/models/ppocr-v4/ch_PP-OCRv4_rec_infer.onnx");
+    include_bytes!("../../../data/models/ppocr-v4/ch_PP-OCRv4_rec_fused.onnx");
 
 /// The recogniser's CTC classes: 0 is the blank, 1..=N the dictionary, N+1 a space.
 pub(crate) struct Alphabet {
@@ -88,7 +94,7 @@ impl Models {
         Ok(out.into_data())
     }
 
-    /// Angle classification: `[N, 3, 48, 192]` in, `[N, 2]` probabilities of 0° / 180°.
+    /// Angle classification: `[N, 3, 48, W]` in, `[N, 2]` probabilities of 0° / 180°.
     pub fn classify(
         &self,
         input: Vec<f32>,
