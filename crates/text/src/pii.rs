@@ -215,6 +215,16 @@ pub fn mask(text: &str) -> Masked {
 /// Masks personal information in `text` with `policy`. Text outside the
 /// detections is returned exactly as given (not normalised).
 pub fn mask_with(text: &str, policy: &MaskPolicy) -> Masked {
+    // Every detection holds a digit or an at sign once normalised, and
+    // normalisation (NFKC) only makes those from numeric characters and the
+    // at sign's variants: a text without any is returned as it is, without
+    // paying for the normalisation and its offset map.
+    if !text.chars().any(could_become_digit_or_at) {
+        return Masked {
+            text: text.to_string(),
+            detections: Vec::new(),
+        };
+    }
     let normalized = normalize_with_map(text);
     let norm_chars: Vec<char> = normalized.text().chars().collect();
     let found = detect_normalized(normalized.text());
@@ -253,6 +263,30 @@ pub fn mask_with(text: &str, policy: &MaskPolicy) -> Masked {
 /// Masks `text` and returns only the masked string.
 pub fn mask_text(text: &str) -> String {
     mask(text).text
+}
+
+/// Whether normalisation could turn `c` into an ASCII digit or `@`: exact
+/// for the Basic Multilingual Plane (a table made once by normalising each
+/// char: full-width digits, circled numbers, ㋀ → "1月", ＠ …), and
+/// conservatively yes beyond it.
+fn could_become_digit_or_at(c: char) -> bool {
+    static SOURCES: std::sync::LazyLock<Vec<u64>> = std::sync::LazyLock::new(|| {
+        let mut bits = vec![0u64; 0x1_0000 / 64];
+        for c in (0x80u32..0x1_0000).filter_map(char::from_u32) {
+            let n = crate::normalize::normalize(c.encode_utf8(&mut [0u8; 4]));
+            if n.bytes().any(|b| b.is_ascii_digit() || b == b'@') {
+                bits[c as usize / 64] |= 1 << (c as usize % 64);
+            }
+        }
+        bits
+    });
+    match c as u32 {
+        0..0x80 => c.is_ascii_digit() || c == '@',
+        // Unified ideographs are their own normal form.
+        0x4E00..0xA000 => false,
+        n @ 0x80..0x1_0000 => SOURCES[n as usize / 64] & (1 << (n as usize % 64)) != 0,
+        _ => true,
+    }
 }
 
 /// The replacement for one detection, built from its normalised chars.
@@ -773,6 +807,30 @@ pub fn id_check_char(first17: &str) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fast_path_agrees_with_normalisation_on_every_bmp_char() {
+        // A char the fast path lets through unexamined must not normalise
+        // into anything detection looks for.
+        for c in (0u32..0x1_0000).filter_map(char::from_u32) {
+            if could_become_digit_or_at(c) {
+                continue;
+            }
+            let n = crate::normalize::normalize(&c.to_string());
+            assert!(
+                !n.bytes().any(|b| b.is_ascii_digit() || b == b'@'),
+                "U+{:04X} normalises to {n:?}",
+                c as u32
+            );
+        }
+        assert_eq!(
+            mask("卡号６２２２０２１２３４５６７８９０１２")
+                .detections
+                .len(),
+            1
+        );
+        assert_eq!(mask("邮箱 zhang＠example.com").detections.len(), 1);
+    }
 
     /// Completes a 17-digit prefix into a valid ID.
     fn id(first17: &str) -> String {
