@@ -215,6 +215,13 @@ impl Document {
     /// [`Document::text`] cover, in text order. Separators between blocks
     /// belong to none; a range over nothing gives nothing.
     pub fn locate(&self, start: usize, end: usize) -> Vec<Highlight> {
+        // The text's chars, decoded only when a box must be narrowed.
+        let chars = std::cell::OnceCell::new();
+        let chars = || {
+            chars
+                .get_or_init(|| self.text.chars().collect::<Vec<char>>())
+                .as_slice()
+        };
         let first = self.blocks.partition_point(|b| b.char_end <= start);
         self.blocks[first..]
             .iter()
@@ -229,7 +236,7 @@ impl Document {
                     paragraph: b.paragraph,
                     char_start: s,
                     char_end: e,
-                    boxes: boxes_for(b, s, e),
+                    boxes: boxes_for(b, s, e, &chars),
                 })
             })
             .collect()
@@ -243,7 +250,17 @@ impl Document {
     }
 }
 
-fn boxes_for(block: &Block, s: usize, e: usize) -> Vec<Rect> {
+/// How wide a char prints relative to a CJK character: ASCII and the
+/// half-width forms take about half, everything else a whole cell.
+fn advance(c: char) -> f32 {
+    if c.is_ascii() || ('\u{FF61}'..='\u{FFDC}').contains(&c) {
+        0.5
+    } else {
+        1.0
+    }
+}
+
+fn boxes_for<'a>(block: &Block, s: usize, e: usize, chars: &dyn Fn() -> &'a [char]) -> Vec<Rect> {
     if block.lines.is_empty() {
         return block.bbox.into_iter().collect();
     }
@@ -252,10 +269,26 @@ fn boxes_for(block: &Block, s: usize, e: usize) -> Vec<Rect> {
         .iter()
         .filter(|l| l.char_start < e && s < l.char_end)
         .map(|l| {
-            let len = (l.char_end - l.char_start).max(1) as f32;
-            let from = (s.max(l.char_start) - l.char_start) as f32 / len;
-            let to = (e.min(l.char_end) - l.char_start) as f32 / len;
-            l.bbox.slice(from, to)
+            let (a, b) = (
+                s.max(l.char_start) - l.char_start,
+                e.min(l.char_end) - l.char_start,
+            );
+            // Narrow by printed width where the line's text is known (a run
+            // of digits or Latin letters is half as wide as as many Chinese
+            // characters), else by char count.
+            match chars().get(l.char_start..l.char_end) {
+                Some(line) if !line.is_empty() => {
+                    let width = |cs: &[char]| cs.iter().copied().map(advance).sum::<f32>();
+                    let total = width(line).max(f32::EPSILON);
+                    let from = width(&line[..a]);
+                    let to = from + width(&line[a..b]);
+                    l.bbox.slice(from / total, to / total)
+                }
+                _ => {
+                    let len = (l.char_end - l.char_start).max(1) as f32;
+                    l.bbox.slice(a as f32 / len, b as f32 / len)
+                }
+            }
         })
         .collect()
 }
@@ -325,5 +358,35 @@ mod tests {
         assert_eq!(doc.page_at(10), Some(2));
         assert_eq!(doc.page_at(2), Some(1));
         assert_eq!(doc.page_at(99), Some(2));
+    }
+
+    #[test]
+    fn boxes_are_narrowed_by_printed_width() {
+        // "收益率4.5%" on one line 100 wide: three ideographs and four
+        // half-width chars make 5 cells; "4.5%" starts after 3 of them.
+        let doc = Document {
+            format: Format::Png,
+            encoding: None,
+            pages: vec![Page::bare(1)],
+            text: "收益率4.5%".into(),
+            blocks: vec![block(
+                1,
+                0,
+                7,
+                vec![TextLine {
+                    char_start: 0,
+                    char_end: 7,
+                    bbox: Rect {
+                        x: 0.0,
+                        y: 0.0,
+                        width: 100.0,
+                        height: 10.0,
+                    },
+                }],
+            )],
+        };
+        let b = doc.locate(3, 7)[0].boxes[0];
+        assert!((b.x - 300.0 / 5.0).abs() < 1e-3, "{b:?}");
+        assert!((b.width - 200.0 / 5.0).abs() < 1e-3, "{b:?}");
     }
 }

@@ -243,33 +243,7 @@ async fn sqlite_browser_login_reaches_home_screen() {
 async fn sqlite_browser_files_a_complaint_and_finds_it_in_the_list() {
     let (base, passwords, _db) = server().await;
     let (client, _driver, _profile) = browser().await;
-    client.goto(&format!("{base}/login")).await.unwrap();
-    client
-        .find(Locator::Css("input[name=username]"))
-        .await
-        .unwrap()
-        .send_keys("handler_hz")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys(&passwords["handler_hz"])
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .wait()
-        .for_element(Locator::Id("current-user"))
-        .await
-        .unwrap();
+    log_in(&client, &base, "handler_hz", &passwords["handler_hz"]).await;
 
     client
         .find(Locator::LinkText("投诉管理"))

@@ -158,19 +158,14 @@ pub struct DocumentView {
     pub text: String,
     pub layout: StoredLayout,
     pub report: ScanReport,
+    /// Text and blocks together, for locating findings.
+    located: Document,
 }
 
 impl DocumentView {
-    /// Where the finding `i` lies on the pages.
+    /// Where the chars `start..end` lie on the pages, with boxes to draw.
     pub fn locate(&self, start: usize, end: usize) -> Vec<Highlight> {
-        let document = Document {
-            format: xiaobao_documents::Format::Text,
-            encoding: None,
-            pages: Vec::new(),
-            text: String::new(),
-            blocks: self.layout.blocks.clone(),
-        };
-        document.locate(start, end)
+        self.located.locate(start, end)
     }
 }
 
@@ -506,11 +501,19 @@ fn document_view(row: ReviewDocumentRow) -> DocumentView {
         page_images: Vec::new(),
     });
     let report = serde_json::from_str(&row.report).unwrap_or_default();
+    let located = Document {
+        format: xiaobao_documents::Format::Text,
+        encoding: None,
+        pages: Vec::new(),
+        text: row.text.clone(),
+        blocks: layout.blocks.clone(),
+    };
     DocumentView {
         text: row.text.clone(),
         row,
         layout,
         report,
+        located,
     }
 }
 
