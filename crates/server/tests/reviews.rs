@@ -746,6 +746,16 @@ async fn review_pages_show_findings_opinions_and_comparison(store: Store) {
     let image = web.get(&image_src).await;
     assert_eq!(image.status, StatusCode::OK);
     assert!(image.raw.starts_with(b"\x89PNG"));
+    let sha = image_src.rsplit('/').next().unwrap();
+    for bad in [
+        &sha[..8],
+        "0000000000000000000000000000000000000000000000000000000000000000",
+    ] {
+        let r = web
+            .get(&format!("/reviews/{id}/documents/{doc_id}/files/{bad}"))
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{bad}");
+    }
     // An opinion from the finding's form, then a return.
     let reply = web
         .post_form(

@@ -692,7 +692,11 @@ impl Store {
         sha256: &str,
     ) -> Result<Vec<u8>, StoreError> {
         let doc = self.review_document(actor, id, document_id).await?;
-        if doc.sha256 != sha256 && !doc.layout.contains(sha256) {
+        // The document's own bytes, or a page image its layout names (as a
+        // whole quoted SHA-256, never a fragment).
+        let well_formed = sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit());
+        if !well_formed || (doc.sha256 != sha256 && !doc.layout.contains(&format!("\"{sha256}\"")))
+        {
             return Err(StoreError::NotFound("文件不存在 file not found".into()));
         }
         sqlx::query_scalar::<_, Vec<u8>>("SELECT content FROM review_files WHERE sha256 = $1")
