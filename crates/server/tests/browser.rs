@@ -706,8 +706,16 @@ async fn sqlite_browser_reviews_marketing_copy_from_submission_to_approval() {
         .unwrap();
     take_step(&client, "approve").await;
     assert_eq!(status_text(&client).await, "已通过并归档");
+    client
+        .find(Locator::Id("verify-archive"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let intact = client
-        .find(Locator::Id("archive-intact"))
+        .wait()
+        .for_element(Locator::Id("archive-intact"))
         .await
         .unwrap()
         .text()

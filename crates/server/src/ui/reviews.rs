@@ -491,6 +491,18 @@ async fn detail(
     id: &str,
     error: Option<(StatusCode, String)>,
 ) -> Response {
+    detail_with(state, auth, id, error, false).await
+}
+
+/// The request page; with `verify`, the archive is checked (every file is
+/// read and hashed, so only when asked for).
+async fn detail_with(
+    state: &AppState,
+    auth: &Authenticated,
+    id: &str,
+    error: Option<(StatusCode, String)>,
+    verify: bool,
+) -> Response {
     let actor = &auth.actor;
     let detail = match crate::api::reviews::review_detail(state, actor, id).await {
         Ok(d) => d,
@@ -584,7 +596,7 @@ async fn detail(
         })
         .map(|a| (a.as_str(), a.label()))
         .collect();
-    let archive_intact = if status == Status::Approved {
+    let archive_intact = if verify && status == Status::Approved {
         state
             .store
             .verify_review_archive(actor, &row.id)
@@ -629,12 +641,19 @@ async fn detail(
     r
 }
 
+#[derive(Deserialize)]
+struct DetailQuery {
+    #[serde(default)]
+    verify: Option<String>,
+}
+
 async fn detail_page(
     State(state): State<AppState>,
     PageUser(auth): PageUser,
     Path(id): Path<String>,
+    Query(q): Query<DetailQuery>,
 ) -> Response {
-    detail(&state, &auth, &id, None).await
+    detail_with(&state, &auth, &id, None, q.verify.is_some()).await
 }
 
 /// Runs a step and shows the request page again, with the error when the
