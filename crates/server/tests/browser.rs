@@ -373,6 +373,23 @@ async fn sqlite_browser_files_a_complaint_and_finds_it_in_the_list() {
     client.close().await.unwrap();
 }
 
+/// Waits for the element and clicks it.
+async fn click(client: &fantoccini::Client, locator: Locator<'_>) {
+    client
+        .wait()
+        .for_element(locator)
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// The text of an element that is on the page.
+async fn text_of(client: &fantoccini::Client, locator: Locator<'_>) -> String {
+    client.find(locator).await.unwrap().text().await.unwrap()
+}
+
 /// Logs `user` in through the login page (after dropping any session).
 async fn log_in(client: &fantoccini::Client, base: &str, user: &str, password: &str) {
     client.delete_all_cookies().await.unwrap();
@@ -392,13 +409,7 @@ async fn log_in(client: &fantoccini::Client, base: &str, user: &str, password: &
         .send_keys(password)
         .await
         .unwrap();
-    client
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(client, Locator::Css("button[type=submit]")).await;
     client
         .wait()
         .for_element(Locator::Id("current-user"))
@@ -432,13 +443,7 @@ async fn upload_file(client: &fantoccini::Client, path: &std::path::Path) {
         .send_keys(&path.display().to_string())
         .await
         .unwrap();
-    client
-        .find(Locator::Css("#upload-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(client, Locator::Css("#upload-form button[type=submit]")).await;
     client
         .wait()
         .at_most(Duration::from_secs(120))
@@ -455,13 +460,7 @@ async fn upload_file(client: &fantoccini::Client, path: &std::path::Path) {
 }
 
 async fn status_text(client: &fantoccini::Client) -> String {
-    client
-        .find(Locator::Id("review-status"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    text_of(client, Locator::Id("review-status")).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -496,21 +495,8 @@ async fn sqlite_browser_reviews_marketing_copy_from_submission_to_approval() {
         &passwords["submitter_retail"],
     )
     .await;
-    client
-        .find(Locator::LinkText("消保审查"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .wait()
-        .for_element(Locator::Id("new-review"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, Locator::LinkText("消保审查")).await;
+    click(&client, Locator::Id("new-review")).await;
     let form = client
         .wait()
         .for_element(Locator::Id("review-form"))
@@ -550,13 +536,7 @@ async fn sqlite_browser_reviews_marketing_copy_from_submission_to_approval() {
     // The Word file and the scanned poster are read and pre-reviewed.
     upload_file(&client, &docx_path).await;
     upload_file(&client, &png_path).await;
-    let docs = client
-        .find(Locator::Id("review-documents"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let docs = text_of(&client, Locator::Id("review-documents")).await;
     assert!(docs.contains("禁止级"), "pre-review flags the copy: {docs}");
     take_step(&client, "submit").await;
     assert_eq!(status_text(&client).await, "审查中");
@@ -564,37 +544,17 @@ async fn sqlite_browser_reviews_marketing_copy_from_submission_to_approval() {
     // The reviewer sees the findings highlighted in the text and on the image.
     log_in(&client, &base, "reviewer", &passwords["reviewer"]).await;
     client.goto(&format!("{base}{review_path}")).await.unwrap();
-    client
-        .wait()
-        .for_element(Locator::LinkText("网点海报.png"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, Locator::LinkText("网点海报.png")).await;
     client
         .wait()
         .for_element(Locator::Css(".page-image .hl.bad"))
         .await
         .unwrap();
-    let marked = client
-        .find(Locator::Css("#doc-text mark.bad"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let marked = text_of(&client, Locator::Css("#doc-text mark.bad")).await;
     assert!(marked.contains("稳赚不赔"), "{marked}");
     screenshot(&client, "review-scan-highlights").await;
     client.goto(&format!("{base}{review_path}")).await.unwrap();
-    client
-        .wait()
-        .for_element(Locator::LinkText("稳盈理财宣传页.docx"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, Locator::LinkText("稳盈理财宣传页.docx")).await;
     let opinion_form = client
         .wait()
         .for_element(Locator::Css(".opinion-form"))
@@ -661,13 +621,7 @@ async fn sqlite_browser_reviews_marketing_copy_from_submission_to_approval() {
         .for_element(Locator::Id("review-status"))
         .await
         .unwrap();
-    let opinions = client
-        .find(Locator::Id("opinion-table"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let opinions = text_of(&client, Locator::Id("opinion-table")).await;
     assert!(opinions.contains("采纳"), "{opinions}");
     upload_file(&client, &corrected_path).await;
     take_step(&client, "resubmit").await;
@@ -676,14 +630,7 @@ async fn sqlite_browser_reviews_marketing_copy_from_submission_to_approval() {
     // The reviewer compares the versions and approves.
     log_in(&client, &base, "reviewer", &passwords["reviewer"]).await;
     client.goto(&format!("{base}{review_path}")).await.unwrap();
-    client
-        .wait()
-        .for_element(Locator::Id("compare-link"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, Locator::Id("compare-link")).await;
     let followup = client
         .wait()
         .for_element(Locator::Id("opinion-followup"))
@@ -706,13 +653,7 @@ async fn sqlite_browser_reviews_marketing_copy_from_submission_to_approval() {
         .unwrap();
     take_step(&client, "approve").await;
     assert_eq!(status_text(&client).await, "已通过并归档");
-    client
-        .find(Locator::Id("verify-archive"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, Locator::Id("verify-archive")).await;
     let intact = client
         .wait()
         .for_element(Locator::Id("archive-intact"))

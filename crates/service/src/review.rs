@@ -151,21 +151,22 @@ pub struct StoredLayout {
     pub page_images: Vec<(u32, String)>,
 }
 
-/// A stored document ready to show: its text, findings and where they are.
+/// A stored document ready to show: its text, pages and blocks, findings,
+/// and the page images read by OCR.
 #[derive(Debug, Clone)]
 pub struct DocumentView {
+    /// The stored row (its text, layout and report moved into the fields below).
     pub row: ReviewDocumentRow,
-    pub text: String,
-    pub layout: StoredLayout,
+    pub document: Document,
+    /// SHA-256 of the PNG of each page that was read by OCR, by page number.
+    pub page_images: Vec<(u32, String)>,
     pub report: ScanReport,
-    /// Text and blocks together, for locating findings.
-    located: Document,
 }
 
 impl DocumentView {
     /// Where the chars `start..end` lie on the pages, with boxes to draw.
     pub fn locate(&self, start: usize, end: usize) -> Vec<Highlight> {
-        self.located.locate(start, end)
+        self.document.locate(start, end)
     }
 }
 
@@ -394,7 +395,8 @@ impl Services {
         actor: &Actor,
         id: &str,
     ) -> Result<Comparison, ReviewError> {
-        let review = self.store.get_review(actor, id).await?;
+        let record = self.store.review_record(actor, id).await?;
+        let review = &record.review;
         let documents = self.store.review_documents(actor, id).await?;
         let approved: Vec<&ReviewDocumentRow> = documents
             .iter()
@@ -405,20 +407,13 @@ impl Services {
         if published.is_empty() {
             return Err(ReviewError::Invalid("尚未上传最终上线材料".into()));
         }
-        let opinions = self.store.review_opinions(actor, id).await?;
         Ok(compare(
             format!("审查通过版本（第 {} 轮）", review.round),
             "最终上线材料".into(),
             &approved,
             &published,
-            opinions,
+            record.opinions,
         ))
-    }
-    /// The opinion letter (消保审查意见书) of a request.
-    pub async fn opinion_letter(&self, actor: &Actor, id: &str) -> Result<Letter, ReviewError> {
-        let review = self.store.get_review(actor, id).await?;
-        let opinions = self.store.review_opinions(actor, id).await?;
-        Ok(opinion_letter(&review, &opinions))
     }
 }
 
@@ -494,26 +489,28 @@ fn prepare_document(
     })
 }
 
-fn document_view(row: ReviewDocumentRow) -> DocumentView {
+fn document_view(mut row: ReviewDocumentRow) -> DocumentView {
     let layout = serde_json::from_str(&row.layout).unwrap_or(StoredLayout {
         pages: Vec::new(),
         blocks: Vec::new(),
         page_images: Vec::new(),
     });
     let report = serde_json::from_str(&row.report).unwrap_or_default();
-    let located = Document {
-        format: xiaobao_documents::Format::Text,
-        encoding: None,
-        pages: Vec::new(),
-        text: row.text.clone(),
-        blocks: layout.blocks.clone(),
-    };
+    let format = serde_json::from_value(serde_json::Value::String(row.format.clone()))
+        .unwrap_or(xiaobao_documents::Format::Text);
+    row.layout.clear();
+    row.report.clear();
     DocumentView {
-        text: row.text.clone(),
-        row,
-        layout,
+        document: Document {
+            format,
+            encoding: None,
+            pages: layout.pages,
+            text: std::mem::take(&mut row.text),
+            blocks: layout.blocks,
+        },
+        page_images: layout.page_images,
         report,
-        located,
+        row,
     }
 }
 

@@ -144,6 +144,12 @@ const DOCUMENT_COLUMNS: &str =
     "id, request_id, round, kind, filename, format, byte_size, sha256, text,
     layout, report, kb_version, findings, forbidden, uploaded_by, uploaded_at";
 
+/// [`DOCUMENT_COLUMNS`] without the extracted text, layout and report, which
+/// can be megabytes per document: for lists and workflow checks.
+const DOCUMENT_SUMMARY_COLUMNS: &str = "id, request_id, round, kind, filename, format, byte_size,
+    sha256, CAST('' AS TEXT) AS text, CAST('' AS TEXT) AS layout, CAST('' AS TEXT) AS report,
+    kb_version, findings, forbidden, uploaded_by, uploaded_at";
+
 /// An opinion as a reviewer writes it.
 #[derive(Debug, Clone)]
 pub struct NewOpinion {
@@ -210,6 +216,17 @@ pub struct ReviewEventRow {
     pub at: String,
     pub note: Option<String>,
     pub payload: String,
+}
+
+/// A request with everything its page shows, read after one access check.
+/// Documents are summaries (no text, layout or report).
+#[derive(Debug, Clone)]
+pub struct ReviewRecord {
+    pub review: ReviewRow,
+    pub documents: Vec<ReviewDocumentRow>,
+    pub opinions: Vec<OpinionRow>,
+    pub events: Vec<ReviewEventRow>,
+    pub annotations: Vec<AnnotationRow>,
 }
 
 /// A note added to a request, archived or not.
@@ -609,7 +626,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.review_document(actor, id, &doc_id).await
+        self.document_of(&review.id, &doc_id).await
     }
 
     /// Removes a material document of the pending round (a wrong upload).
@@ -621,7 +638,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let review = self.get_review(actor, id).await?;
         self.check_submitter_edit(actor, &review, None)?;
-        let doc = self.review_document(actor, id, document_id).await?;
+        let doc = self.document_of(&review.id, document_id).await?;
         if doc.kind != "material" || doc.round != review.pending_round() {
             return Err(StoreError::Conflict(
                 "只能删除本轮尚未提交的材料 only documents of the round not yet submitted".into(),
@@ -632,12 +649,10 @@ impl Store {
             .bind(&doc.id)
             .execute(&mut *tx)
             .await?;
-        insert_event(
+        record_on(
             &mut tx,
-            &review.id,
+            &review,
             "remove_document",
-            Some(&review.status),
-            &review.status,
             actor,
             None,
             &serde_json::json!({ "document": doc.filename, "sha256": doc.sha256 }),
@@ -647,17 +662,26 @@ impl Store {
         Ok(())
     }
 
-    /// Every document of a request, by round and upload time.
+    /// Every document of a request with its text and findings, by round and
+    /// upload time.
     pub async fn review_documents(
         &self,
         actor: &Actor,
         id: &str,
     ) -> Result<Vec<ReviewDocumentRow>, StoreError> {
         let review = self.get_review(actor, id).await?;
+        self.documents_of(&review.id, DOCUMENT_COLUMNS).await
+    }
+
+    async fn documents_of(
+        &self,
+        request_id: &str,
+        columns: &str,
+    ) -> Result<Vec<ReviewDocumentRow>, StoreError> {
         Ok(sqlx::query_as::<_, ReviewDocumentRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {DOCUMENT_COLUMNS} FROM review_documents WHERE request_id = $1 ORDER BY round, uploaded_at, id"
+            "SELECT {columns} FROM review_documents WHERE request_id = $1 ORDER BY round, uploaded_at, id"
         )))
-        .bind(&review.id)
+        .bind(request_id)
         .fetch_all(&self.pool)
         .await?)
     }
@@ -670,15 +694,38 @@ impl Store {
         document_id: &str,
     ) -> Result<ReviewDocumentRow, StoreError> {
         let review = self.get_review(actor, id).await?;
+        self.document_of(&review.id, document_id).await
+    }
+
+    async fn document_of(
+        &self,
+        request_id: &str,
+        document_id: &str,
+    ) -> Result<ReviewDocumentRow, StoreError> {
         sqlx::query_as::<_, ReviewDocumentRow>(sqlx::AssertSqlSafe(format!(
             "SELECT {DOCUMENT_COLUMNS} FROM review_documents WHERE request_id = $1 AND id = $2"
         )))
-        .bind(&review.id)
+        .bind(request_id)
         .bind(document_id)
         .fetch_optional(&self.pool)
         .await?
         .ok_or_else(|| {
             StoreError::NotFound(format!("材料 {document_id} 不存在 document not found"))
+        })
+    }
+
+    /// A request with its document summaries, opinions, history and
+    /// annotations (what its page and the API's detail show).
+    pub async fn review_record(&self, actor: &Actor, id: &str) -> Result<ReviewRecord, StoreError> {
+        let review = self.get_review(actor, id).await?;
+        Ok(ReviewRecord {
+            documents: self
+                .documents_of(&review.id, DOCUMENT_SUMMARY_COLUMNS)
+                .await?,
+            opinions: self.opinions_of(&review.id).await?,
+            events: self.events_of(&review.id).await?,
+            annotations: self.annotations_of(&review.id).await?,
+            review,
         })
     }
 
@@ -714,6 +761,21 @@ impl Store {
     ) -> Result<Vec<OpinionRow>, StoreError> {
         let review = self.get_review(actor, id).await?;
         self.opinions_of(&review.id).await
+    }
+
+    async fn opinion_of(
+        &self,
+        request_id: &str,
+        opinion_id: &str,
+    ) -> Result<OpinionRow, StoreError> {
+        sqlx::query_as::<_, OpinionRow>(sqlx::AssertSqlSafe(format!(
+            "SELECT {OPINION_COLUMNS} FROM review_opinions WHERE request_id = $1 AND id = $2"
+        )))
+        .bind(request_id)
+        .bind(opinion_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("意见 {opinion_id} 不存在 opinion not found")))
     }
 
     async fn opinions_of(&self, request_id: &str) -> Result<Vec<OpinionRow>, StoreError> {
@@ -753,7 +815,7 @@ impl Store {
             ));
         }
         if let Some(doc) = &new.document_id {
-            self.review_document(actor, id, doc).await?;
+            self.document_of(&review.id, doc).await?;
         }
         let opinion_id = uuid::Uuid::now_v7().to_string();
         let mut tx = self.pool.begin().await?;
@@ -779,23 +841,17 @@ impl Store {
         .bind(time::now())
         .execute(&mut *tx)
         .await?;
-        insert_event(
+        record_on(
             &mut tx,
-            &review.id,
+            &review,
             "opinion",
-            Some(&review.status),
-            &review.status,
             actor,
             None,
             &serde_json::json!({ "opinion": opinion_id, "materiality": new.materiality.as_str() }),
         )
         .await?;
         tx.commit().await?;
-        self.opinions_of(&review.id)
-            .await?
-            .into_iter()
-            .find(|o| o.id == opinion_id)
-            .ok_or_else(|| StoreError::Internal("opinion vanished".into()))
+        self.opinion_of(&review.id, &opinion_id).await
     }
 
     /// Withdraws an opinion of the round under review (its author or any
@@ -829,12 +885,10 @@ impl Store {
                 "意见不存在或已答复，不能撤回 opinion not found or already answered".into(),
             ));
         }
-        insert_event(
+        record_on(
             &mut tx,
-            &review.id,
+            &review,
             "remove_opinion",
-            Some(&review.status),
-            &review.status,
             actor,
             None,
             &serde_json::json!({ "opinion": opinion_id }),
@@ -902,23 +956,17 @@ impl Store {
                     .into(),
             ));
         }
-        insert_event(
+        record_on(
             &mut tx,
-            &review.id,
+            &review,
             "answer",
-            Some(&review.status),
-            &review.status,
             actor,
             (!reason.is_empty()).then_some(reason),
             &serde_json::json!({ "opinion": opinion_id, "adoption": adoption.as_str() }),
         )
         .await?;
         tx.commit().await?;
-        self.opinions_of(&review.id)
-            .await?
-            .into_iter()
-            .find(|o| o.id == opinion_id)
-            .ok_or_else(|| StoreError::Internal("opinion vanished".into()))
+        self.opinion_of(&review.id, opinion_id).await
     }
 
     /// Takes a workflow step. The caller has checked the self-assessment
@@ -966,7 +1014,9 @@ impl Store {
             )));
         };
         check_version(&review, input.version)?;
-        let documents = self.review_documents(actor, id).await?;
+        let documents = self
+            .documents_of(&review.id, DOCUMENT_SUMMARY_COLUMNS)
+            .await?;
         let pending = review.pending_round();
         let note = input.note.map(str::trim).filter(|n| !n.is_empty());
         let mut decision = None;
@@ -1067,18 +1117,12 @@ impl Store {
         self.get_review(actor, id).await
     }
 
-    /// History of a request, oldest first.
-    pub async fn review_events(
-        &self,
-        actor: &Actor,
-        id: &str,
-    ) -> Result<Vec<ReviewEventRow>, StoreError> {
-        let review = self.get_review(actor, id).await?;
+    async fn events_of(&self, request_id: &str) -> Result<Vec<ReviewEventRow>, StoreError> {
         Ok(sqlx::query_as::<_, ReviewEventRow>(
             "SELECT action, from_status, to_status, actor_id, actor_name, at, note, payload
              FROM review_events WHERE request_id = $1 ORDER BY at, id",
         )
-        .bind(&review.id)
+        .bind(request_id)
         .fetch_all(&self.pool)
         .await?)
     }
@@ -1122,17 +1166,11 @@ impl Store {
         })
     }
 
-    /// Annotations of a request, oldest first.
-    pub async fn review_annotations(
-        &self,
-        actor: &Actor,
-        id: &str,
-    ) -> Result<Vec<AnnotationRow>, StoreError> {
-        let review = self.get_review(actor, id).await?;
+    async fn annotations_of(&self, request_id: &str) -> Result<Vec<AnnotationRow>, StoreError> {
         Ok(sqlx::query_as::<_, AnnotationRow>(
             "SELECT id, author_name, at, body FROM review_annotations WHERE request_id = $1 ORDER BY at, id",
         )
-        .bind(&review.id)
+        .bind(request_id)
         .fetch_all(&self.pool)
         .await?)
     }
@@ -1165,12 +1203,10 @@ impl Store {
         .bind(&review.id)
         .execute(&mut *tx)
         .await?;
-        insert_event(
+        record_on(
             &mut tx,
-            &review.id,
+            &review,
             "schedule_retrospective",
-            Some(&review.status),
-            &review.status,
             actor,
             Some(note.trim()).filter(|n| !n.is_empty()),
             &serde_json::json!({ "on": on.to_string() }),
@@ -1428,6 +1464,29 @@ async fn archive(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Records a step that leaves the request in its state (an upload, an
+/// opinion, an answer …).
+async fn record_on(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    review: &ReviewRow,
+    action: &str,
+    actor: &Actor,
+    note: Option<&str>,
+    payload: &serde_json::Value,
+) -> Result<(), StoreError> {
+    insert_event(
+        tx,
+        &review.id,
+        action,
+        Some(&review.status),
+        &review.status,
+        actor,
+        note,
+        payload,
+    )
+    .await
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -18,6 +18,9 @@ use std::process::ExitCode;
 
 use serde::Deserialize;
 
+#[path = "support/jsonl.rs"]
+mod jsonl;
+
 /// One labelled line of the evaluation file.
 #[derive(Debug, Deserialize)]
 struct Labelled {
@@ -108,26 +111,13 @@ fn main() -> ExitCode {
             path = arg;
         }
     }
-    let src = match std::fs::read_to_string(&path) {
-        Ok(s) => s,
+    let rows: Vec<Labelled> = match jsonl::read(&path) {
+        Ok(rows) => rows,
         Err(e) => {
-            eprintln!("无法读取 {path}: {e}");
+            eprintln!("{e}");
             return ExitCode::from(2);
         }
     };
-    let mut rows = Vec::new();
-    for (i, line) in src.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<Labelled>(line) {
-            Ok(r) => rows.push(r),
-            Err(e) => {
-                eprintln!("{path}:{}: 格式错误: {e}", i + 1);
-                return ExitCode::from(2);
-            }
-        }
-    }
     let model = match xiaobao_text::default_model() {
         Ok(m) => m,
         Err(e) => {

@@ -25,6 +25,9 @@ use std::process::ExitCode;
 
 use chrono::{Days, NaiveDate};
 use serde::Deserialize;
+
+#[path = "support/jsonl.rs"]
+mod jsonl;
 use xiaobao_text::{Document, RisingOptions, Segmenter};
 
 /// Background documents a day.
@@ -123,26 +126,13 @@ fn main() -> ExitCode {
             path = arg;
         }
     }
-    let src = match std::fs::read_to_string(&path) {
-        Ok(s) => s,
+    let rows: Vec<Labelled> = match jsonl::read(&path) {
+        Ok(rows) => rows,
         Err(e) => {
-            eprintln!("无法读取 {path}: {e}");
+            eprintln!("{e}");
             return ExitCode::from(2);
         }
     };
-    let mut rows = Vec::new();
-    for (i, line) in src.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<Labelled>(line) {
-            Ok(r) => rows.push(r),
-            Err(e) => {
-                eprintln!("{path}:{}: 格式错误: {e}", i + 1);
-                return ExitCode::from(2);
-            }
-        }
-    }
     let seg = Segmenter::shared();
     let as_of = NaiveDate::from_ymd_opt(2025, 6, 30).expect("valid date");
     let options = RisingOptions {

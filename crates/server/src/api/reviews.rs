@@ -274,17 +274,13 @@ pub async fn review_detail(
     actor: &Actor,
     id: &str,
 ) -> Result<ReviewDetail, ApiError> {
-    let review = state.store.get_review(actor, id).await?;
-    let documents = state.store.review_documents(actor, &review.id).await?;
-    let opinions = state.store.review_opinions(actor, &review.id).await?;
-    let events = state.store.review_events(actor, &review.id).await?;
-    let annotations = state.store.review_annotations(actor, &review.id).await?;
+    let record = state.store.review_record(actor, id).await?;
     Ok(ReviewDetail {
-        review: ReviewOut::new(review),
-        documents,
-        opinions,
-        events,
-        annotations,
+        review: ReviewOut::new(record.review),
+        documents: record.documents,
+        opinions: record.opinions,
+        events: record.events,
+        annotations: record.annotations,
     })
 }
 
@@ -361,9 +357,9 @@ fn document_out(view: xiaobao_service::review::DocumentView) -> serde_json::Valu
         .collect();
     serde_json::json!({
         "document": view.row,
-        "text": view.text,
-        "pages": view.layout.pages,
-        "page_images": view.layout.page_images,
+        "text": view.document.text,
+        "pages": view.document.pages,
+        "page_images": view.page_images,
         "findings": findings,
         "missing_disclosures": view.report.missing_disclosures,
     })
@@ -774,12 +770,9 @@ pub async fn letter_response(
     id: &str,
     format: Option<&str>,
 ) -> Result<Response, ApiError> {
-    let review = state.store.get_review(actor, id).await?;
-    let letter = state
-        .services
-        .opinion_letter(actor, id)
-        .await
-        .map_err(review_error)?;
+    let record = state.store.review_record(actor, id).await?;
+    let review = record.review;
+    let letter = xiaobao_service::review::opinion_letter(&review, &record.opinions);
     let (bytes, ext, format) = match format.unwrap_or("pdf") {
         "pdf" => (xiaobao_letters::to_pdf(&letter), "pdf", "pdf"),
         "docx" => (xiaobao_letters::to_docx(&letter), "docx", "docx"),

@@ -817,8 +817,8 @@ async fn document_page(
         })
         .collect();
     let mut images = Vec::new();
-    for (page, sha) in &view.layout.page_images {
-        let Some(p) = view.layout.pages.iter().find(|p| p.number == *page) else {
+    for (page, sha) in &view.page_images {
+        let Some(p) = view.document.pages.iter().find(|p| p.number == *page) else {
             continue;
         };
         let (Some(w), Some(h)) = (p.width, p.height) else {
@@ -858,7 +858,7 @@ async fn document_page(
             && view.row.round == row.round
             && view.row.kind == "material",
         r: RequestView::new(row),
-        pieces: highlight(&view.text, &view.report.findings),
+        pieces: highlight(&view.document.text, &view.report.findings),
         findings,
         missing: view.report.missing_disclosures.clone(),
         images,
