@@ -63,6 +63,11 @@ pub fn spawn(state: AppState) -> Jobs {
                 tracing::warn!(error = %err, "cannot reload configuration");
             }
             run_once(&state, COUNT_TERMS).await;
+            // Every instance keeps its copy of the term statistics current,
+            // whichever instance counted them, so analysis pages stay fast.
+            if let Err(err) = state.services.refresh_term_index().await {
+                tracing::warn!(error = %err, "cannot refresh the term statistics");
+            }
             if tick.is_multiple_of(MAINTENANCE_EVERY) {
                 for job in JOBS {
                     run_once(&state, job).await;

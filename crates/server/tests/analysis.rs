@@ -157,6 +157,48 @@ async fn statistics_feed_hot_rising_and_clusters_within_scope(store: Store) {
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 
+    // Statistics counted by another instance reach this one's in-memory
+    // copy on its next query: only the changed day is reloaded.
+    assert_eq!(
+        services.refresh_term_index().await.unwrap(),
+        14,
+        "every day"
+    );
+    for _ in 0..3 {
+        file(
+            &mut c,
+            &officer,
+            "2026-11-20",
+            "NB01",
+            "贷款",
+            "提前还款违约金收取过高，客服解释不清",
+        )
+        .await;
+    }
+    let elsewhere = common::services(store.clone());
+    assert_eq!(elsewhere.count_pending_terms().await.unwrap(), 3);
+    let after = c
+        .get_with_token(
+            "/api/v1/analysis/hotwords?from=2026-10-01&to=2026-11-30&top=50",
+            &officer,
+        )
+        .await
+        .json();
+    assert_eq!(after["total_docs"], 19, "{after}");
+    let penalty = after["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["term"] == "提前还款违约金")
+        .map(|t| t["docs"].as_i64().unwrap());
+    assert_eq!(penalty, Some(4), "{after}");
+    assert_eq!(services.refresh_term_index().await.unwrap(), 1, "one day");
+    assert_eq!(
+        services.refresh_term_index().await.unwrap(),
+        0,
+        "nothing changed since"
+    );
+
     // The page shows the word cloud data, the rising table and the cluster.
     let mut browser = c.fresh();
     let csrf = browser.login("cp_officer", &passwords["cp_officer"]).await;

@@ -5,8 +5,9 @@
 //! Every complaint is segmented once, by a background job
 //! ([`Services::count_pending_terms`]), into the per day × organisation ×
 //! category counts of `term_stats`. Hot and rising words are sums over those
-//! counts, so their cost grows with the number of days and terms, not with the
-//! number of complaints; the rising-word test is the text engine's own
+//! counts, kept in memory by [`TermIndex`](crate::term_index::TermIndex), so
+//! their cost grows with the number of days and terms, not with the number
+//! of complaints; the rising-word test is the text engine's own
 //! ([`xiaobao_text::rising_from_counts`]).
 
 use std::collections::{BTreeMap, HashMap};
@@ -123,6 +124,13 @@ impl Services {
         }
     }
 
+    /// Brings the in-memory term statistics up to the stored ones (queries
+    /// do this themselves; calling it after a start or a counting run keeps
+    /// the first query fast). Returns the number of days reloaded.
+    pub async fn refresh_term_index(&self) -> Result<usize, StoreError> {
+        self.term_index.refresh(&self.store).await
+    }
+
     /// How many complaints the statistics do not include yet.
     pub async fn term_stats_lag(&self) -> Result<StatsLag, StoreError> {
         Ok(StatsLag {
@@ -213,15 +221,12 @@ impl Services {
         top: usize,
     ) -> Result<HotTerms, AnalysisError> {
         let scope = self.term_scope(actor, filter, from, to).await?;
-        let total_docs = self.store.scope_doc_count(&scope).await?;
+        self.term_index.refresh(&self.store).await?;
         let top = top.clamp(1, 500);
         let own = self.own_name_parts().await?;
-        let mut counts = self
-            .store
-            .term_doc_counts(&scope, Some((top + own.len()) as i64))
-            .await?;
-        counts.retain(|(term, _)| !own.contains(term));
-        counts.truncate(top);
+        let tally = self.term_index.tally(&scope);
+        let total_docs = tally.docs as i64;
+        let counts = self.term_index.top(&tally, top, &own);
         Ok(HotTerms {
             from,
             to,
@@ -235,7 +240,7 @@ impl Services {
                         0.0
                     },
                     term,
-                    docs,
+                    docs: docs as i64,
                 })
                 .collect(),
         })
@@ -256,24 +261,20 @@ impl Services {
         let baseline = self
             .term_scope(actor, filter, w.baseline_start, w.baseline_end)
             .await?;
-        let window_total = self.store.scope_doc_count(&window).await?;
-        let baseline_total = self.store.scope_doc_count(&baseline).await?;
-        let mut terms: HashMap<String, TermWindowCounts> = HashMap::new();
-        for (term, docs) in self.store.term_doc_counts(&window, None).await? {
-            let e = terms.entry(term).or_default();
-            e.window = docs as usize;
-        }
-        for (term, docs) in self.store.term_doc_counts(&baseline, None).await? {
-            terms.entry(term).or_default().baseline = docs as usize;
-        }
+        self.term_index.refresh(&self.store).await?;
+        let window_tally = self.term_index.tally(&window);
+        let baseline_tally = self.term_index.tally(&baseline);
+        let terms = self.term_index.pairs(&window_tally, &baseline_tally);
         let counts = WindowCounts {
-            window_total: window_total as usize,
-            baseline_total: baseline_total as usize,
+            window_total: window_tally.docs as usize,
+            baseline_total: baseline_tally.docs as usize,
             terms: terms
                 .into_iter()
-                .map(|(term, mut c)| {
-                    c.term = term;
-                    c
+                .map(|(term, window, baseline)| TermWindowCounts {
+                    term,
+                    window: window as usize,
+                    baseline: baseline as usize,
+                    example_ids: Vec::new(),
                 })
                 .collect(),
         };
@@ -292,20 +293,24 @@ impl Services {
             .take_while(|d| *d <= w.window_end)
             .map(|d| d.to_string())
             .collect();
-        let index: HashMap<&str, usize> = days
+        let stored = self.term_index.daily(&whole, &shown);
+        let daily: BTreeMap<String, Vec<i64>> = shown
             .iter()
-            .enumerate()
-            .map(|(i, d)| (d.as_str(), i))
+            .map(|t| {
+                let series = stored.terms.get(t);
+                let by_day: HashMap<&str, u64> = stored
+                    .days
+                    .iter()
+                    .map(String::as_str)
+                    .zip(series.into_iter().flatten().copied())
+                    .collect();
+                let values = days
+                    .iter()
+                    .map(|d| by_day.get(d.as_str()).copied().unwrap_or(0) as i64)
+                    .collect();
+                (t.clone(), values)
+            })
             .collect();
-        let mut daily: BTreeMap<String, Vec<i64>> = shown
-            .iter()
-            .map(|t| (t.clone(), vec![0; days.len()]))
-            .collect();
-        for (term, day, docs) in self.store.term_daily_counts(&whole, &shown).await? {
-            if let (Some(series), Some(&i)) = (daily.get_mut(&term), index.get(day.as_str())) {
-                series[i] = docs;
-            }
-        }
         Ok(RisingTerms { report, daily })
     }
 

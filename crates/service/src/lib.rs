@@ -14,6 +14,7 @@ pub mod kb;
 pub mod reveal;
 pub mod review;
 pub mod similar;
+pub mod term_index;
 pub mod transfer;
 
 use std::sync::{Arc, RwLock};
@@ -80,6 +81,8 @@ pub struct Services {
     ocr: Arc<xiaobao_documents::EmbeddedOcr>,
     /// Version of the stored configuration edits this instance last applied.
     config_version: Arc<std::sync::Mutex<Option<String>>>,
+    /// The term statistics in memory, behind hot and rising words.
+    term_index: Arc<term_index::TermIndex>,
     /// Handler loads cached across bulk preparations (demo, historical imports).
     assigner: Arc<tokio::sync::Mutex<intake::Assigner>>,
 }
@@ -117,6 +120,7 @@ impl Services {
             alerts: Live::new(alerts),
             review_guide: Live::new(xiaobao_domain::review::ReviewGuide::shipped()),
             ocr: Arc::new(xiaobao_documents::EmbeddedOcr::default()),
+            term_index: Arc::new(term_index::TermIndex::default()),
             assigner: Arc::new(tokio::sync::Mutex::new(intake::Assigner::default())),
             config_version: Arc::new(std::sync::Mutex::new(None)),
         })

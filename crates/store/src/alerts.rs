@@ -631,7 +631,7 @@ impl Store {
         };
         let mut q = Sql::new(
             "SELECT o.path, d.business_category, CAST(SUM(d.docs) AS BIGINT)
-             FROM doc_stats d JOIN orgs o ON o.code = d.org_code WHERE o.path LIKE ",
+             FROM term_cells d JOIN orgs o ON o.code = d.org_code WHERE o.path LIKE ",
         );
         let p = q.text(like_prefix(&prefix));
         let f = q.text(from);

@@ -1,17 +1,20 @@
 //! Term statistics: how many complaints mention each analysis term, per
-//! received day, organisation and business category.
+//! received day, organisation and business category (a [`TermCell`]).
 //!
 //! A background job segments each complaint once and adds it here
-//! ([`Store::record_term_docs`]); hot-word and rising-word queries then sum a
-//! few thousand rows of this table instead of reading every complaint text.
-//! Counts follow the organisation a complaint was registered at.
+//! ([`Store::record_term_docs`]). The service keeps these counts in memory
+//! and answers hot-word and rising-word queries from there; each instance
+//! reloads only the days whose version in `term_stats_days` changed
+//! ([`Store::term_stats_days`]). Counts follow the organisation a complaint
+//! was registered at.
 
 use std::collections::HashMap;
 
-use sqlx::FromRow;
+use sqlx::{AssertSqlSafe, FromRow};
 
+use crate::db::Backend;
 use crate::orgs::like_prefix;
-use crate::sql::{Param, Sql};
+use crate::sql::Sql;
 use crate::{Store, StoreError};
 
 /// A complaint whose terms have not been counted yet.
@@ -48,54 +51,59 @@ pub struct TermScope {
 }
 
 #[derive(FromRow)]
-struct TermCount {
-    term: String,
-    docs: i64,
-}
-
-#[derive(FromRow)]
 struct IdNumber {
     id: String,
     number: String,
 }
 
-#[derive(FromRow)]
-struct TermDayCount {
-    term: String,
-    day: String,
-    docs: i64,
+/// A received day of the statistics and how often it has changed: an
+/// in-memory copy of the day is current while its version matches.
+#[derive(Debug, Clone, Default, PartialEq, Eq, FromRow)]
+pub struct TermStatsDay {
+    pub day: String,
+    /// Complaints counted for the day.
+    pub docs: i64,
+    /// Incremented by every counting batch that adds to the day.
+    pub version: i64,
 }
 
-impl TermScope {
-    /// The smallest term table that answers this scope: the whole-bank
-    /// roll-up, the per-organisation roll-up, or the full table when a
-    /// category is asked for.
-    fn term_table(&self) -> &'static str {
-        match (&self.business_category, self.org_prefix.as_str()) {
-            (Some(_), _) => "term_stats",
-            (None, "/") => "term_stats_day",
-            (None, _) => "term_stats_org",
-        }
+/// The complaints of one received day, organisation and business
+/// category, and how many of them mention each term.
+#[derive(Debug, Clone, Default, PartialEq, Eq, FromRow)]
+pub struct TermCell {
+    pub day: String,
+    pub org_code: String,
+    pub business_category: String,
+    pub docs: i64,
+    /// `term<TAB>docs` lines, sorted by term ([`TermCell::postings`]).
+    pub terms: String,
+}
+
+impl TermCell {
+    /// `(term, docs)` of every term counted in the cell; lines that do not
+    /// parse (never written by this module) are skipped.
+    pub fn postings(&self) -> impl Iterator<Item = (&str, i64)> {
+        self.terms.lines().filter_map(|line| {
+            let (term, n) = line.split_once('\t')?;
+            Some((term, n.parse().ok()?))
+        })
     }
 
-    /// `FROM <table> t [JOIN orgs] WHERE …` for this scope.
-    fn push_from_where(&self, table: &str, q: &mut Sql) {
-        q.push(&format!(" FROM {table} t"));
-        let all_orgs = self.org_prefix == "/";
-        if !all_orgs {
-            q.push(" JOIN orgs o ON o.code = t.org_code");
+    /// Adds `more` to the cell's counts, keeping the lines sorted by term.
+    fn add(&mut self, docs: i64, more: &HashMap<&str, i64>) {
+        let mut merged: std::collections::BTreeMap<&str, i64> = self.postings().collect();
+        for (term, n) in more {
+            *merged.entry(term).or_default() += n;
         }
-        let from = q.text(self.from.clone());
-        let to = q.text(self.to.clone());
-        q.push(&format!(" WHERE t.day >= {from} AND t.day <= {to}"));
-        if !all_orgs {
-            let p = q.text(like_prefix(&self.org_prefix));
-            q.push(&format!(" AND o.path LIKE {p} ESCAPE '\\'"));
+        let mut text = String::with_capacity(self.terms.len() + more.len() * 12);
+        for (term, n) in merged {
+            text.push_str(term);
+            text.push('\t');
+            text.push_str(&n.to_string());
+            text.push('\n');
         }
-        if let Some(cat) = &self.business_category {
-            let p = q.text(cat.clone());
-            q.push(&format!(" AND t.business_category = {p}"));
-        }
+        self.terms = text;
+        self.docs += docs;
     }
 }
 
@@ -129,7 +137,7 @@ impl Store {
                 claimed.push(d);
             }
         }
-        add_term_counts(&mut tx, &claimed).await?;
+        add_term_counts(&mut tx, self.backend(), &claimed).await?;
         tx.commit().await?;
         Ok(claimed.len())
     }
@@ -139,7 +147,7 @@ impl Store {
     /// queries at scale).
     pub async fn add_term_counts(&self, docs: &[TermDoc]) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        add_term_counts(&mut tx, &docs.iter().collect::<Vec<_>>()).await?;
+        add_term_counts(&mut tx, self.backend(), &docs.iter().collect::<Vec<_>>()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -153,60 +161,26 @@ impl Store {
         )
     }
 
-    /// Complaints counted in the scope.
-    pub async fn scope_doc_count(&self, scope: &TermScope) -> Result<i64, StoreError> {
-        let mut q = Sql::new("SELECT CAST(COALESCE(SUM(t.docs), 0) AS BIGINT)");
-        scope.push_from_where("doc_stats", &mut q);
-        Ok(q.query_scalar_i64().fetch_one(&self.pool).await?)
+    /// Every day of the statistics with its version, oldest first: what an
+    /// in-memory copy compares itself against.
+    pub async fn term_stats_days(&self) -> Result<Vec<TermStatsDay>, StoreError> {
+        Ok(sqlx::query_as::<_, TermStatsDay>(
+            "SELECT day, docs, version FROM term_stats_days ORDER BY day",
+        )
+        .fetch_all(&self.pool)
+        .await?)
     }
 
-    /// Documents per term in the scope, most frequent first; `limit` None
-    /// returns every term (for rising-word tests).
-    pub async fn term_doc_counts(
-        &self,
-        scope: &TermScope,
-        limit: Option<i64>,
-    ) -> Result<Vec<(String, i64)>, StoreError> {
-        let mut q = Sql::new("SELECT t.term AS term, CAST(SUM(t.docs) AS BIGINT) AS docs");
-        scope.push_from_where(scope.term_table(), &mut q);
-        q.push(" GROUP BY t.term ORDER BY docs DESC, t.term");
-        if let Some(n) = limit {
-            let p = q.int(n);
-            q.push(&format!(" LIMIT {p}"));
-        }
-        let rows: Vec<TermCount> = q.query_as().fetch_all(&self.pool).await?;
-        Ok(rows.into_iter().map(|r| (r.term, r.docs)).collect())
-    }
-
-    /// Daily documents of the given terms in the scope (for sparklines).
-    pub async fn term_daily_counts(
-        &self,
-        scope: &TermScope,
-        terms: &[String],
-    ) -> Result<Vec<(String, String, i64)>, StoreError> {
-        if terms.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut q =
-            Sql::new("SELECT t.term AS term, t.day AS day, CAST(SUM(t.docs) AS BIGINT) AS docs");
-        scope.push_from_where(scope.term_table(), &mut q);
-        let placeholders: Vec<String> = terms.iter().map(|t| q.text(t.clone())).collect();
-        q.push(&format!(" AND t.term IN ({})", placeholders.join(", ")));
-        q.push(" GROUP BY t.term, t.day ORDER BY t.day");
-        let rows: Vec<TermDayCount> = q.query_as().fetch_all(&self.pool).await?;
-        Ok(rows.into_iter().map(|r| (r.term, r.day, r.docs)).collect())
-    }
-
-    /// Daily complaints counted in the scope.
-    pub async fn daily_doc_counts(
-        &self,
-        scope: &TermScope,
-    ) -> Result<Vec<(String, i64)>, StoreError> {
-        let mut q = Sql::new("SELECT t.day AS term, CAST(SUM(t.docs) AS BIGINT) AS docs");
-        scope.push_from_where("doc_stats", &mut q);
-        q.push(" GROUP BY t.day ORDER BY t.day");
-        let rows: Vec<TermCount> = q.query_as().fetch_all(&self.pool).await?;
-        Ok(rows.into_iter().map(|r| (r.term, r.docs)).collect())
+    /// The cells of the days `from..=to` (`YYYY-MM-DD`).
+    pub async fn term_cells(&self, from: &str, to: &str) -> Result<Vec<TermCell>, StoreError> {
+        Ok(sqlx::query_as::<_, TermCell>(
+            "SELECT day, org_code, business_category, docs, terms FROM term_cells
+             WHERE day >= $1 AND day <= $2",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?)
     }
 }
 
@@ -278,72 +252,98 @@ impl Store {
 
 /// Adds the counts of `docs` to each statistics table, many rows per
 /// statement (keys are distinct within a statement, as PostgreSQL requires).
+/// Adds the counts of `docs` to their cells and days: each touched cell is
+/// read (locked on PostgreSQL, where several writers could interleave),
+/// merged and written back once.
 async fn add_term_counts(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
     docs: &[&TermDoc],
 ) -> Result<(), StoreError> {
-    let mut terms: HashMap<[&str; 4], i64> = HashMap::new();
-    let mut by_org: HashMap<[&str; 3], i64> = HashMap::new();
-    let mut by_day: HashMap<[&str; 2], i64> = HashMap::new();
-    let mut totals: HashMap<[&str; 3], i64> = HashMap::new();
+    type Key<'a> = (&'a str, &'a str, &'a str);
+    let mut cells: HashMap<Key<'_>, (i64, HashMap<&str, i64>)> = HashMap::new();
+    let mut days: HashMap<&str, i64> = HashMap::new();
     for d in docs {
-        *totals
-            .entry([&d.day, &d.org_code, &d.business_category])
-            .or_default() += 1;
+        let cell = cells
+            .entry((&d.day, &d.org_code, &d.business_category))
+            .or_default();
+        cell.0 += 1;
         for t in &d.terms {
-            *terms
-                .entry([&d.day, &d.org_code, &d.business_category, t])
-                .or_default() += 1;
-            *by_org.entry([&d.day, &d.org_code, t]).or_default() += 1;
-            *by_day.entry([&d.day, t]).or_default() += 1;
+            // The line format has no escape: a term with a tab or a line
+            // break (the segmenter never produces one) is not counted.
+            if !t.is_empty() && !t.contains(['\t', '\n', '\r']) {
+                *cell.1.entry(t).or_default() += 1;
+            }
         }
+        *days.entry(&d.day).or_default() += 1;
     }
-    upsert_counts(
-        tx,
-        "doc_stats",
-        &["day", "org_code", "business_category"],
-        totals,
-    )
-    .await?;
-    upsert_counts(
-        tx,
-        "term_stats",
-        &["day", "org_code", "business_category", "term"],
-        terms,
-    )
-    .await?;
-    upsert_counts(tx, "term_stats_org", &["day", "org_code", "term"], by_org).await?;
-    upsert_counts(tx, "term_stats_day", &["day", "term"], by_day).await?;
+    let lock = match backend {
+        Backend::Postgres => " FOR UPDATE",
+        Backend::Sqlite => "",
+    };
+    let mut keys: Vec<Key<'_>> = cells.keys().copied().collect();
+    // A fixed order, so two writers lock cells in the same order.
+    keys.sort_unstable();
+    for key in keys {
+        let (n, terms) = &cells[&key];
+        let stored: Option<TermCell> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT day, org_code, business_category, docs, terms FROM term_cells
+             WHERE day = $1 AND org_code = $2 AND business_category = $3{lock}"
+        )))
+        .bind(key.0)
+        .bind(key.1)
+        .bind(key.2)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let mut cell = stored.unwrap_or_else(|| TermCell {
+            day: key.0.to_string(),
+            org_code: key.1.to_string(),
+            business_category: key.2.to_string(),
+            ..TermCell::default()
+        });
+        cell.add(*n, terms);
+        sqlx::query(
+            "INSERT INTO term_cells (day, org_code, business_category, docs, terms)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (day, org_code, business_category)
+             DO UPDATE SET docs = excluded.docs, terms = excluded.terms",
+        )
+        .bind(&cell.day)
+        .bind(&cell.org_code)
+        .bind(&cell.business_category)
+        .bind(cell.docs)
+        .bind(&cell.terms)
+        .execute(&mut **tx)
+        .await?;
+    }
+    for (day, n) in days {
+        sqlx::query(
+            "INSERT INTO term_stats_days (day, docs, version) VALUES ($1, $2, 1)
+             ON CONFLICT (day) DO UPDATE SET docs = term_stats_days.docs + excluded.docs,
+                 version = term_stats_days.version + 1",
+        )
+        .bind(day)
+        .bind(n)
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
 }
 
-/// Rows per upsert statement: well under both backends' limits on bound
-/// parameters.
-const UPSERT_ROWS: usize = 500;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-async fn upsert_counts<const N: usize>(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    table: &str,
-    keys: &[&str; N],
-    counts: HashMap<[&str; N], i64>,
-) -> Result<(), StoreError> {
-    let mut columns: Vec<&str> = keys.to_vec();
-    columns.push("docs");
-    let rows: Vec<Vec<Param>> = counts
-        .into_iter()
-        .map(|(key, n)| {
-            let mut row: Vec<Param> = key.iter().map(|k| Param::text(*k)).collect();
-            row.push(Param::Int(n));
-            row
-        })
-        .collect();
-    for chunk in rows.chunks(UPSERT_ROWS) {
-        let mut q = Sql::insert_many(table, &columns, chunk);
-        q.push(&format!(
-            " ON CONFLICT ({}) DO UPDATE SET docs = {table}.docs + excluded.docs",
-            keys.join(", ")
-        ));
-        q.query().execute(&mut **tx).await?;
+    #[test]
+    fn cells_merge_counts_in_term_order() {
+        let mut cell = TermCell::default();
+        cell.add(2, &HashMap::from([("年费", 2), ("催收", 1)]));
+        cell.add(1, &HashMap::from([("年费", 1), ("分期", 1)]));
+        assert_eq!(cell.docs, 3);
+        assert_eq!(
+            cell.postings().collect::<Vec<_>>(),
+            vec![("催收", 1), ("分期", 1), ("年费", 3)]
+        );
+        assert_eq!(cell.terms, "催收\t1\n分期\t1\n年费\t3\n");
     }
-    Ok(())
 }
