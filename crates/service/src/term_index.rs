@@ -17,6 +17,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::RwLock;
 
+use rustc_hash::FxHashMap;
+
 use xiaobao_domain::org::Scope;
 use xiaobao_store::term_stats::{TermCell, TermScope, TermStatsDay};
 use xiaobao_store::{Store, StoreError};
@@ -29,7 +31,7 @@ const DAYS_PER_LOAD: usize = 8;
 #[derive(Debug, Default)]
 struct Interner {
     names: Vec<String>,
-    ids: HashMap<String, u32>,
+    ids: FxHashMap<String, u32>,
 }
 
 impl Interner {
@@ -212,36 +214,38 @@ impl TermIndex {
     pub fn daily(&self, scope: &TermScope, terms: &[String]) -> DailyCounts {
         let data = self.read();
         let mut out = DailyCounts::default();
-        let wanted: HashMap<u32, &String> = terms
-            .iter()
-            .filter_map(|t| data.terms.get(t).map(|id| (id, t)))
-            .collect();
-        let mut series: HashMap<u32, Vec<u64>> = HashMap::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
+        // Term id → position in `terms`, for a lookup per posting without
+        // hashing.
+        const NOT_WANTED: u32 = u32::MAX;
+        let mut slot = vec![NOT_WANTED; data.terms.len()];
+        let mut wanted: Vec<&String> = Vec::new();
+        for t in terms {
+            if let Some(id) = data.terms.get(t)
+                && slot[id as usize] == NOT_WANTED
+            {
+                slot[id as usize] = wanted.len() as u32;
+                wanted.push(t);
+            }
+        }
+        let mut series: Vec<Vec<u64>> = vec![Vec::new(); wanted.len()];
         data.each_cell(scope, |day, cell| {
-            let i = *index.entry(day.version.day.clone()).or_insert_with(|| {
+            if out.days.last() != Some(&day.version.day) {
                 out.days.push(day.version.day.clone());
                 out.docs.push(0);
-                out.days.len() - 1
-            });
+                for s in &mut series {
+                    s.push(0);
+                }
+            }
+            let i = out.days.len() - 1;
             out.docs[i] += u64::from(cell.docs);
             for &(term, n) in day.postings_of(cell) {
-                if wanted.contains_key(&term) {
-                    let s = series.entry(term).or_default();
-                    s.resize(i + 1, 0);
-                    s[i] += u64::from(n);
+                let k = slot[term as usize];
+                if k != NOT_WANTED {
+                    series[k as usize][i] += u64::from(n);
                 }
             }
         });
-        let len = out.days.len();
-        out.terms = wanted
-            .into_iter()
-            .map(|(id, term)| {
-                let mut s = series.remove(&id).unwrap_or_default();
-                s.resize(len, 0);
-                (term.clone(), s)
-            })
-            .collect();
+        out.terms = wanted.into_iter().cloned().zip(series).collect();
         out
     }
 
