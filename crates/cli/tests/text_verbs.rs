@@ -80,6 +80,17 @@ fn segment_reads_stdin_and_files_and_masks_pii() {
         out.lines().collect::<Vec<_>>(),
         vec!["ATM 吞卡", "", "暴力催收"]
     );
+
+    // Many lines (several chunks per worker thread) come out in input order.
+    let input: String = (0..3000)
+        .map(|i| format!("第 {i} 件：信用卡分期手续费过高\n"))
+        .collect();
+    let out = ok(&["segment"], &input);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3000);
+    for (i, line) in lines.iter().enumerate() {
+        assert!(line.split(' ').any(|t| t == i.to_string()), "{i}: {line}");
+    }
 }
 
 #[test]

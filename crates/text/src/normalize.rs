@@ -264,7 +264,7 @@ fn fold(text: &str, mut emit: impl FnMut(char, (usize, usize))) -> usize {
         let start = i;
         let mut end = i + 1;
         while let Some(&(j, next)) = chars.peek() {
-            if canonical_combining_class(next) != 0 {
+            if can_combine(next) && canonical_combining_class(next) != 0 {
                 cluster.push(next);
                 end = j + 1;
                 input_chars = j + 1;
@@ -310,6 +310,12 @@ fn fold(text: &str, mut emit: impl FnMut(char, (usize, usize))) -> usize {
         }
     }
     input_chars
+}
+
+/// Whether `c` may be a combining mark: none lies below U+0300 or among the
+/// unified ideographs, so the common characters skip the table lookup.
+fn can_combine(c: char) -> bool {
+    c >= '\u{300}' && !matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
 }
 
 enum Mapped {

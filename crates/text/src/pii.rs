@@ -265,6 +265,31 @@ pub fn mask_text(text: &str) -> String {
     mask(text).text
 }
 
+/// Masks personal information in text that is already normalised
+/// ([`crate::normalize`]), with the default policy, and returns normalised
+/// text: the same as normalising [`mask_text`]'s output, for callers that
+/// need the normalised form anyway (segmentation) and so normalise once.
+pub fn mask_normalized(normalized: &str) -> String {
+    let found = detect_normalized(normalized);
+    if found.is_empty() {
+        return normalized.to_string();
+    }
+    let chars: Vec<char> = normalized.chars().collect();
+    let policy = MaskPolicy::default();
+    let mut out = String::with_capacity(normalized.len());
+    let mut pos = 0;
+    for d in found {
+        if d.start < pos || d.end > chars.len() {
+            continue; // detections do not overlap; be safe
+        }
+        out.extend(&chars[pos..d.start]);
+        out.push_str(&render(d.kind, &chars[d.start..d.end], &policy));
+        pos = d.end;
+    }
+    out.extend(&chars[pos..]);
+    out
+}
+
 /// Whether normalisation could turn `c` into an ASCII digit or `@`: exact
 /// for the Basic Multilingual Plane (a table made once by normalising each
 /// char: full-width digits, circled numbers, ㋀ → "1月", ＠ …), and

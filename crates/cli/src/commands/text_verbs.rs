@@ -27,7 +27,7 @@ use xiaobao_text::classify::{Model, TrainOptions, cross_validate, parse_examples
 use xiaobao_text::cluster::{ClusterOptions, cluster};
 use xiaobao_text::hotwords::{HotwordOptions, hotwords};
 use xiaobao_text::rising::{RisingOptions, rising};
-use xiaobao_text::{Document, Scope, Segmenter, default_model, pii, prepare_terms};
+use xiaobao_text::{Document, Scope, Segmenter, default_model, normalize, pii, prepare_terms};
 
 // ---------------------------------------------------------------------------
 // Arguments.
@@ -276,11 +276,16 @@ pub(crate) fn document(line_no: usize, rec: InputRecord) -> anyhow::Result<Docum
 // Verbs.
 
 /// `xiaobao segment [FILE]`.
-/// Lines segmented together on the worker threads.
-const SEGMENT_BLOCK: usize = 4096;
+/// Input read, segmented and written per round of about this many bytes:
+/// the whole file for common sizes, bounded memory for large ones.
+const SEGMENT_ROUND_BYTES: usize = 64 << 20;
+/// Lines a worker thread takes at a time.
+const SEGMENT_CHUNK_LINES: usize = 256;
 
 pub fn segment(args: SegmentArgs) -> anyhow::Result<ExitCode> {
-    let seg = Segmenter::shared();
+    // Building the dictionary takes about 0.2 s on one core; meanwhile this
+    // thread reads the input and normalises and masks its first lines.
+    let mut builder = Some(std::thread::spawn(Segmenter::shared));
     let reader: Box<dyn BufRead> = match &args.file {
         Some(path) => Box::new(io::BufReader::new(
             fs::File::open(path).with_context(|| format!("无法打开文件 {}", path.display()))?,
@@ -288,41 +293,87 @@ pub fn segment(args: SegmentArgs) -> anyhow::Result<ExitCode> {
         None => Box::new(io::stdin().lock()),
     };
     let mut out = BufWriter::new(io::stdout().lock());
-    // Lines are segmented in blocks on every core and written in input order.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut lines = reader.lines().enumerate().peekable();
     while lines.peek().is_some() {
-        let mut block = Vec::with_capacity(SEGMENT_BLOCK);
-        for (i, line) in lines.by_ref().take(SEGMENT_BLOCK) {
-            block
-                .push(line.with_context(|| format!("第 {} 行无法读取（需为 UTF-8 文本）", i + 1))?);
+        // (line, whether it is already normalised and masked)
+        let mut round: Vec<(String, bool)> = Vec::new();
+        let mut bytes = 0;
+        for (i, line) in lines.by_ref() {
+            let line =
+                line.with_context(|| format!("第 {} 行无法读取（需为 UTF-8 文本）", i + 1))?;
+            bytes += line.len() + 1;
+            round.push((line, false));
+            if bytes >= SEGMENT_ROUND_BYTES {
+                break;
+            }
         }
-        let chunk = block.len().div_ceil(threads).max(1);
-        let parts: Vec<Vec<String>> = std::thread::scope(|s| -> anyhow::Result<_> {
-            let handles: Vec<_> = block
-                .chunks(chunk)
-                .map(|part| {
-                    s.spawn(move || {
-                        part.iter()
-                            .map(|line| seg.tokens(&pii::mask_text(line)).join(" "))
-                            .collect::<Vec<_>>()
+        if let Some(b) = &builder {
+            for (line, masked) in &mut round {
+                if b.is_finished() {
+                    break;
+                }
+                *line = mask_for_segmentation(line);
+                *masked = true;
+            }
+        }
+        if let Some(b) = builder.take() {
+            b.join()
+                .map_err(|_| anyhow!("分词词典加载失败，未输出任何结果"))?;
+        }
+        let seg = Segmenter::shared();
+        // Threads take small chunks in turn until none is left (so they
+        // finish together whatever the line lengths), and the chunks are
+        // written back in input order.
+        let chunks: Vec<&[(String, bool)]> = round.chunks(SEGMENT_CHUNK_LINES).collect();
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut done: Vec<(usize, String)> = std::thread::scope(|s| -> anyhow::Result<_> {
+            let handles: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(chunk) = chunks.get(i) else { break };
+                            let mut out = String::with_capacity(chunk.len() * 400);
+                            for (line, masked) in *chunk {
+                                if *masked {
+                                    seg.write_tokens_normalized(line, &mut out);
+                                } else {
+                                    let text = mask_for_segmentation(line);
+                                    seg.write_tokens_normalized(&text, &mut out);
+                                }
+                                out.push('\n');
+                            }
+                            mine.push((i, out));
+                        }
+                        mine
                     })
                 })
                 .collect();
-            handles
-                .into_iter()
-                .map(|h| {
+            let mut all = Vec::with_capacity(chunks.len());
+            for h in handles {
+                all.extend(
                     h.join()
-                        .map_err(|_| anyhow!("分词线程异常退出，未输出任何结果"))
-                })
-                .collect()
+                        .map_err(|_| anyhow!("分词线程异常退出，未输出任何结果"))?,
+                );
+            }
+            Ok(all)
         })?;
-        for line in parts.iter().flatten() {
-            writeln!(out, "{line}")?;
+        done.sort_unstable_by_key(|(i, _)| *i);
+        let parts = done.into_iter().map(|(_, text)| text);
+        for part in parts {
+            out.write_all(part.as_bytes())?;
         }
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A line as `segment` reads it: normalised once, with personal data masked
+/// in the normalised text (the tokens equal those of masking first).
+fn mask_for_segmentation(line: &str) -> String {
+    pii::mask_normalized(&normalize(line))
 }
 
 /// `xiaobao analyze …`.
