@@ -12,3 +12,8 @@ CREATE INDEX complaints_received_scope ON complaints (received_at, org_code, sta
 -- list queries write it, so both databases can prove the index applies.
 CREATE INDEX complaints_awaiting_received ON complaints (received_at, due_on, org_code)
     WHERE state IN ('registered', 'accepted', 'in_progress');
+
+-- State and organisation together: "my branch's complaints in these states"
+-- is answered from the index when few match, whichever of the two is the
+-- more selective.
+CREATE INDEX complaints_state_org ON complaints (state, org_code, received_at);

@@ -342,23 +342,6 @@ struct ListConditions<'a> {
 }
 
 impl ListConditions<'_> {
-    /// Whether any condition reads the complaint row (a search of the whole
-    /// tree without filters needs only the search index).
-    fn needs_complaint(&self) -> bool {
-        let f = self.filter;
-        !matches!(self.orgs, OrgScope::Everything)
-            || !f.states.is_empty()
-            || f.business_category.is_some()
-            || f.reason.is_some()
-            || f.channel.is_some()
-            || f.source.is_some()
-            || f.vulnerable_flag.is_some()
-            || f.assignee.is_some()
-            || f.received_from.is_some()
-            || f.received_to.is_some()
-            || f.deadline.is_some()
-    }
-
     /// The conditions, their values bound to `q`.
     fn terms(&self, q: &mut Sql) -> Vec<String> {
         let f = self.filter;
@@ -427,23 +410,6 @@ impl ListConditions<'_> {
             None => {}
         }
         terms
-    }
-}
-
-/// Which rows of the matches a list shows.
-struct ListWindow {
-    /// More matches than `limit`.
-    capped: bool,
-    limit: i64,
-    per_page: i64,
-    offset: i64,
-}
-
-impl ListWindow {
-    fn push_page(&self, q: &mut Sql) {
-        let l = q.int(self.per_page);
-        let o = q.int(self.offset);
-        q.push(&format!(" LIMIT {l} OFFSET {o}"));
     }
 }
 
@@ -995,17 +961,17 @@ impl Store {
             .as_deref()
             .map(str::trim)
             .filter(|t| !t.is_empty());
-        let counted = self.count_matches(&cond, tokens, limit).await?;
+        if let Some(tokens) = tokens {
+            return self
+                .relevant_matches(&cond, tokens, limit, per_page, offset)
+                .await;
+        }
+        let counted = self.count_matches(&cond, limit).await?;
         let capped = counted > limit;
-        let window = ListWindow {
-            capped,
-            limit,
-            per_page,
-            offset,
-        };
-        let items = match tokens {
-            None => self.newest_matches(&cond, &window).await?,
-            Some(tokens) => self.relevant_matches(&cond, tokens, &window).await?,
+        let items = if capped || offset < counted {
+            self.newest_matches(&cond, capped, per_page, offset).await?
+        } else {
+            Vec::new()
         };
         Ok(Page {
             items,
@@ -1049,67 +1015,30 @@ impl Store {
     async fn count_matches(
         &self,
         cond: &ListConditions<'_>,
-        tokens: Option<&str>,
         limit: i64,
     ) -> Result<i64, StoreError> {
-        let mut q = Sql::new("SELECT COUNT(*) FROM (SELECT 1 FROM ");
-        let mut terms = Vec::new();
-        match tokens {
-            None => {
-                q.push("complaints c");
-            }
-            Some(tokens) => {
-                self.push_search_source(&mut q, &mut terms, tokens, cond.needs_complaint());
-            }
-        }
-        terms.extend(cond.terms(&mut q));
+        let mut q = Sql::new("SELECT COUNT(*) FROM (SELECT 1 FROM complaints c");
+        let terms = cond.terms(&mut q);
         push_where(&mut q, &terms);
         let l = q.int(limit + 1);
         q.push(&format!(" LIMIT {l}) t"));
         Ok(q.query_scalar_i64().fetch_one(&self.pool).await?)
     }
 
-    /// `FROM` the search index (joined to the complaints when the conditions
-    /// need their columns), with the match term added to `terms`.
-    fn push_search_source(
-        &self,
-        q: &mut Sql,
-        terms: &mut Vec<String>,
-        tokens: &str,
-        with_complaint: bool,
-    ) {
-        let join = |table: &str| {
-            if with_complaint {
-                format!("{table} JOIN complaints c ON c.id = f.complaint_id")
-            } else {
-                table.to_string()
-            }
-        };
-        match self.backend() {
-            Backend::Sqlite => {
-                q.push(&join("complaint_fts f"));
-                let p = q.text(fts_query(tokens));
-                terms.push(format!("f.complaint_fts MATCH {p}"));
-            }
-            Backend::Postgres => {
-                q.push(&join("complaint_search f"));
-                let p = q.text(tokens.to_string());
-                terms.push(format!("f.tsv @@ plainto_tsquery('simple', {p})"));
-            }
-        }
-    }
-
-    /// A page of matches, newest first.
+    /// A page of matches, newest first. The page's keys are found on the
+    /// complaint indexes alone; only its rows are then read whole.
     async fn newest_matches(
         &self,
         cond: &ListConditions<'_>,
-        window: &ListWindow,
+        many: bool,
+        per_page: i64,
+        offset: i64,
     ) -> Result<Vec<ComplaintSummary>, StoreError> {
         // When many complaints match, walking an index in the list's order
         // and stopping after one page is cheapest; SQLite's planner prefers
         // the filter's index and a sort of every match, so it is told which.
         let hint = match self.backend() {
-            Backend::Sqlite if window.capped => {
+            Backend::Sqlite if many => {
                 if cond.filter.deadline.is_some() {
                     " INDEXED BY complaints_awaiting_received"
                 } else if cond.filter.business_category.is_some() {
@@ -1121,70 +1050,127 @@ impl Store {
             _ => "",
         };
         let mut q = Sql::new(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM complaints c{hint} JOIN orgs o ON o.code = c.org_code"
+            "SELECT {SUMMARY_COLUMNS} FROM (SELECT c.id FROM complaints c{hint}"
         ));
         let terms = cond.terms(&mut q);
         push_where(&mut q, &terms);
-        q.push(" ORDER BY c.received_at DESC, c.id DESC");
-        window.push_page(&mut q);
+        let l = q.int(per_page);
+        let o = q.int(offset);
+        q.push(&format!(
+            " ORDER BY c.received_at DESC, c.id DESC LIMIT {l} OFFSET {o}) p
+             JOIN complaints c ON c.id = p.id JOIN orgs o ON o.code = c.org_code
+             ORDER BY c.received_at DESC, c.id DESC"
+        ));
         Ok(q.query_as::<ComplaintSummary>()
             .fetch_all(&self.pool)
             .await?)
     }
 
-    /// A page of search matches, most relevant first. Past the count limit
-    /// the relevance is ranked among the `limit` most recently recorded
-    /// matches only: ranking costs time for every match, and a word found in
-    /// more complaints than anyone reads is better narrowed by filters.
+    /// A page of search matches, most relevant first (then newest first).
+    ///
+    /// One query returns the key, relevance and time of every match, at most
+    /// `limit + 1`: their number is the total, and the page is ranked from
+    /// them here. When more match, relevance is ranked among the `limit`
+    /// most recently recorded matches only (the index's row order in SQLite,
+    /// the time-ordered UUIDv7 key in PostgreSQL): every ranked match costs
+    /// time, and a word found in more complaints than anyone reads is better
+    /// narrowed by a filter.
     async fn relevant_matches(
         &self,
         cond: &ListConditions<'_>,
         tokens: &str,
-        window: &ListWindow,
-    ) -> Result<Vec<ComplaintSummary>, StoreError> {
-        let mut q = Sql::new(&format!("SELECT {SUMMARY_COLUMNS} FROM "));
-        let sqlite = self.backend() == Backend::Sqlite;
-        if window.capped {
-            let mut inner = Vec::new();
-            // The most recently recorded matches: the index's row order in
-            // SQLite, the time-ordered UUIDv7 key in PostgreSQL.
-            if sqlite {
-                q.push("(SELECT f.complaint_id, f.rank FROM ");
-            } else {
-                // Ranked after the limit: PostgreSQL would rank every match
-                // before sorting them by key.
-                let p = q.text(tokens.to_string());
-                q.push(&format!(
-                    "(SELECT w.complaint_id, ts_rank(w.tsv, plainto_tsquery('simple', {p})) AS rank FROM (SELECT f.complaint_id, f.tsv FROM "
-                ));
+        limit: i64,
+        per_page: i64,
+        offset: i64,
+    ) -> Result<Page<ComplaintSummary>, StoreError> {
+        // The matches: at most `limit + 1`, the most recently recorded first.
+        let mut inner = Sql::default();
+        let mut terms = Vec::new();
+        let words = match self.backend() {
+            Backend::Sqlite => {
+                let p = inner.text(fts_query(tokens));
+                terms.push(format!("f.complaint_fts MATCH {p}"));
+                inner.push(
+                    "SELECT f.complaint_id, f.rank, c.received_at, f.rowid AS recorded
+                     FROM complaint_fts f JOIN complaints c ON c.id = f.complaint_id",
+                );
+                p
             }
-            self.push_search_source(&mut q, &mut inner, tokens, cond.needs_complaint());
-            inner.extend(cond.terms(&mut q));
-            push_where(&mut q, &inner);
-            let l = q.int(window.limit);
-            q.push(&if sqlite {
-                format!(" ORDER BY f.rowid DESC LIMIT {l}) f")
-            } else {
-                format!(" ORDER BY f.complaint_id DESC LIMIT {l}) w) f")
-            });
-            q.push(
-                " JOIN complaints c ON c.id = f.complaint_id JOIN orgs o ON o.code = c.org_code",
-            );
-        } else {
-            q.push("complaints c JOIN orgs o ON o.code = c.org_code");
-            self.push_search_join(&mut q, cond.filter);
-            let terms = cond.terms(&mut q);
-            push_where(&mut q, &terms);
+            Backend::Postgres => {
+                let p = inner.text(tokens.to_string());
+                terms.push(format!("f.tsv @@ plainto_tsquery('simple', {p})"));
+                inner.push(
+                    "SELECT f.complaint_id, f.tsv, c.received_at, f.complaint_id AS recorded
+                     FROM complaint_search f JOIN complaints c ON c.id = f.complaint_id",
+                );
+                p
+            }
+        };
+        terms.extend(cond.terms(&mut inner));
+        push_where(&mut inner, &terms);
+        let l = inner.int(limit + 1);
+        inner.push(&format!(" ORDER BY recorded DESC LIMIT {l}"));
+        // Ranked and counted in the database, so that only one page of keys
+        // travels; PostgreSQL ranks here, after the limit, not every match.
+        let (rank, order) = match self.backend() {
+            Backend::Sqlite => ("m.rank".to_string(), "x.rank"),
+            Backend::Postgres => (
+                format!("ts_rank(m.tsv, plainto_tsquery('simple', {words}))"),
+                "x.rank DESC",
+            ),
+        };
+        let mut q = inner.clone();
+        let within = q.int(limit);
+        let per = q.int(per_page);
+        let skip = q.int(offset);
+        let q = q.wrapped(
+            &format!(
+                "SELECT x.complaint_id, x.n FROM (
+                   SELECT m.complaint_id, {rank} AS rank, m.received_at, COUNT(*) OVER () AS n,
+                          ROW_NUMBER() OVER (ORDER BY m.recorded DESC) AS seq
+                   FROM ("
+            ),
+            &format!(
+                ") m) x
+                 WHERE x.seq <= {within}
+                 ORDER BY {order}, x.received_at DESC, x.complaint_id DESC LIMIT {per} OFFSET {skip}"
+            ),
+        );
+        let rows: Vec<(String, i64)> = q.query_as().fetch_all(&self.pool).await?;
+        let matched = match rows.first() {
+            Some((_, n)) => *n,
+            None => {
+                // Past the last page: the number of matches alone.
+                inner
+                    .wrapped("SELECT COUNT(*) FROM (", ") m")
+                    .query_scalar_i64()
+                    .fetch_one(&self.pool)
+                    .await?
+            }
+        };
+        let page: Vec<&String> = rows.iter().map(|r| &r.0).collect();
+        let mut items = Vec::new();
+        if !page.is_empty() {
+            let mut q = Sql::new(&format!(
+                "SELECT {SUMMARY_COLUMNS} FROM complaints c JOIN orgs o ON o.code = c.org_code WHERE c.id IN ("
+            ));
+            let placeholders: Vec<String> = page.iter().map(|id| q.text(id.as_str())).collect();
+            q.push(&placeholders.join(", ")).push(")");
+            let mut rows = q
+                .query_as::<ComplaintSummary>()
+                .fetch_all(&self.pool)
+                .await?;
+            for id in &page {
+                if let Some(i) = rows.iter().position(|r| &r.id == *id) {
+                    items.push(rows.swap_remove(i));
+                }
+            }
         }
-        q.push(if sqlite {
-            " ORDER BY f.rank, c.received_at DESC"
-        } else {
-            " ORDER BY f.rank DESC, c.received_at DESC"
-        });
-        window.push_page(&mut q);
-        Ok(q.query_as::<ComplaintSummary>()
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(Page {
+            items,
+            total: matched.min(limit),
+            total_capped: matched > limit,
+        })
     }
 
     fn push_search_join(&self, q: &mut Sql, filter: &ComplaintFilter) -> bool {

@@ -879,4 +879,20 @@ async fn capped_counts_keep_pages_and_scope(store: Store) {
         .await
         .unwrap();
     assert_eq!((p.total, p.total_capped), (6, false));
+    // Past the last page: no rows, and still the number of matches.
+    let p = store
+        .list_complaints(
+            &officer,
+            &ComplaintFilter {
+                search_tokens: Some("年费".into()),
+                per_page: 4,
+                page: 3,
+                ..Default::default()
+            },
+            today,
+            3,
+        )
+        .await
+        .unwrap();
+    assert_eq!((p.total, p.total_capped, p.items.len()), (6, false, 0));
 }
