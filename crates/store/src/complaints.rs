@@ -212,7 +212,8 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// The number of matches, or the count cap when there are more.
     pub total: i64,
-    /// There are more matches than `total` (shown as "10,000+").
+    /// There are more matches than `total` (shown as "10,000+"): counting
+    /// stopped there.
     pub total_capped: bool,
 }
 
@@ -313,6 +314,12 @@ fn fts_query(tokens: &str) -> String {
 /// Counting every match of a broad filter over a million complaints costs
 /// seconds, while nobody pages through more than this.
 pub const LIST_COUNT_CAP: i64 = 10_000;
+
+/// Searches count (and rank) at most this many matches; past it they say
+/// "2,000+". Every search match is read from the full-text index and joined
+/// to its complaint for the scope and filters, so a search's cost grows
+/// with the matches it counts, unlike an indexed list's.
+pub const SEARCH_COUNT_CAP: i64 = 2_000;
 
 /// Subtrees larger than this are matched with a subquery on the organisation
 /// path instead of a list of codes.
@@ -914,8 +921,8 @@ impl Store {
 
     /// A page of complaints inside the actor's scope, newest first, or by
     /// relevance when searching. Matches are counted up to [`LIST_COUNT_CAP`]
-    /// (or to the end of the page asked for, when that lies further); see
-    /// [`Page::total_capped`].
+    /// ([`SEARCH_COUNT_CAP`] for a search), or to the end of the page asked
+    /// for when that lies further; see [`Page::total_capped`].
     pub async fn list_complaints(
         &self,
         actor: &Actor,
@@ -928,9 +935,10 @@ impl Store {
     }
 
     /// [`Store::list_complaints`] with another count cap. Counting stops
-    /// after `cap` matches (at least one, and never before the end of the page
-    /// asked for): a filter that matches most of a million complaints is
-    /// then as quick to page through as a narrow one.
+    /// after `cap` matches (at least one, at most [`SEARCH_COUNT_CAP`] for a
+    /// search, and never before the end of the page asked for): a filter
+    /// that matches most of a million complaints is then as quick to page
+    /// through as a narrow one.
     pub async fn list_complaints_counting_to(
         &self,
         actor: &Actor,
@@ -962,6 +970,7 @@ impl Store {
             .map(str::trim)
             .filter(|t| !t.is_empty());
         if let Some(tokens) = tokens {
+            let limit = cap.clamp(1, SEARCH_COUNT_CAP).max(offset + per_page);
             return self
                 .relevant_matches(&cond, tokens, limit, per_page, offset)
                 .await;

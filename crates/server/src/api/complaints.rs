@@ -231,8 +231,9 @@ pub struct ComplaintPage {
     pub items: Vec<ComplaintListItem>,
     /// The number of matches; when `total_capped`, the count stopped here.
     pub total: i64,
-    /// More complaints match than `total` (counting stops at 10,000 or at the
-    /// end of the page asked for); a client shows "10,000+".
+    /// More complaints match than `total`: counting stops at 10,000 (2,000
+    /// for a search with `q`) or at the end of the page asked for; a client
+    /// shows "10,000+".
     pub total_capped: bool,
 }
 
