@@ -349,6 +349,11 @@ struct ListConditions<'a> {
 }
 
 impl ListConditions<'_> {
+    /// Whether there is any condition at all.
+    fn any(&self) -> bool {
+        !self.terms(&mut Sql::default()).is_empty()
+    }
+
     /// The conditions, their values bound to `q`.
     fn terms(&self, q: &mut Sql) -> Vec<String> {
         let f = self.filter;
@@ -1093,25 +1098,29 @@ impl Store {
         offset: i64,
     ) -> Result<Page<ComplaintSummary>, StoreError> {
         // The matches: at most `limit + 1`, the most recently recorded first.
+        // The complaint is joined here only for the filters' columns.
         let mut inner = Sql::default();
         let mut terms = Vec::new();
+        let join = if cond.any() {
+            " JOIN complaints c ON c.id = f.complaint_id"
+        } else {
+            ""
+        };
         let words = match self.backend() {
             Backend::Sqlite => {
                 let p = inner.text(fts_query(tokens));
                 terms.push(format!("f.complaint_fts MATCH {p}"));
-                inner.push(
-                    "SELECT f.complaint_id, f.rank, c.received_at, f.rowid AS recorded
-                     FROM complaint_fts f JOIN complaints c ON c.id = f.complaint_id",
-                );
+                inner.push(&format!(
+                    "SELECT f.complaint_id, f.rank, f.rowid AS recorded FROM complaint_fts f{join}"
+                ));
                 p
             }
             Backend::Postgres => {
                 let p = inner.text(tokens.to_string());
                 terms.push(format!("f.tsv @@ plainto_tsquery('simple', {p})"));
-                inner.push(
-                    "SELECT f.complaint_id, f.tsv, c.received_at, f.complaint_id AS recorded
-                     FROM complaint_search f JOIN complaints c ON c.id = f.complaint_id",
-                );
+                inner.push(&format!(
+                    "SELECT f.complaint_id, f.complaint_id AS recorded FROM complaint_search f{join}"
+                ));
                 p
             }
         };
@@ -1121,10 +1130,11 @@ impl Store {
         inner.push(&format!(" ORDER BY recorded DESC LIMIT {l}"));
         // Ranked and counted in the database, so that only one page of keys
         // travels; PostgreSQL ranks here, after the limit, not every match.
-        let (rank, order) = match self.backend() {
-            Backend::Sqlite => ("m.rank".to_string(), "x.rank"),
+        let (rank, search_join, order) = match self.backend() {
+            Backend::Sqlite => ("m.rank".to_string(), "", "x.rank"),
             Backend::Postgres => (
-                format!("ts_rank(m.tsv, plainto_tsquery('simple', {words}))"),
+                format!("ts_rank(s.tsv, plainto_tsquery('simple', {words}))"),
+                " JOIN complaint_search s ON s.complaint_id = m.complaint_id",
                 "x.rank DESC",
             ),
         };
@@ -1135,12 +1145,12 @@ impl Store {
         let q = q.wrapped(
             &format!(
                 "SELECT x.complaint_id, x.n FROM (
-                   SELECT m.complaint_id, {rank} AS rank, m.received_at, COUNT(*) OVER () AS n,
+                   SELECT m.complaint_id, {rank} AS rank, r.received_at, COUNT(*) OVER () AS n,
                           ROW_NUMBER() OVER (ORDER BY m.recorded DESC) AS seq
                    FROM ("
             ),
             &format!(
-                ") m) x
+                ") m JOIN complaints r ON r.id = m.complaint_id{search_join}) x
                  WHERE x.seq <= {within}
                  ORDER BY {order}, x.received_at DESC, x.complaint_id DESC LIMIT {per} OFFSET {skip}"
             ),
