@@ -245,6 +245,7 @@ async fn lifecycle_through_the_api(store: Store) {
         .await
         .json();
     assert_eq!(list["total"], 1);
+    assert_eq!(list["total_capped"], false, "one match is counted exactly");
     let list = c
         .get_with_token("/api/v1/complaints?status=registered", &token)
         .await

@@ -382,7 +382,11 @@ impl Store {
         select.push(&format!(" LIMIT {l} OFFSET {o}"));
         let items = select.query_as::<AlertRow>().fetch_all(&self.pool).await?;
         let total = count.query_scalar_i64().fetch_one(&self.pool).await?;
-        Ok(crate::complaints::Page { items, total })
+        Ok(crate::complaints::Page {
+            items,
+            total,
+            total_capped: false,
+        })
     }
 
     /// One alert, if its owner organisation is inside the actor's scope.

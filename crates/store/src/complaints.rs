@@ -206,11 +206,15 @@ pub struct ComplaintFilter {
     pub per_page: u32,
 }
 
-/// A page of a list and the total number of matches.
+/// A page of a list and the number of matches.
 #[derive(Debug, Clone, Serialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
+    /// The number of matches, or the count cap when there are more.
     pub total: i64,
+    /// There are more matches than `total` (shown as "10,000+"): counting
+    /// stopped there.
+    pub total_capped: bool,
 }
 
 /// Counts for the home screen.
@@ -304,6 +308,133 @@ fn fts_query(tokens: &str) -> String {
         .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Lists count their matches up to this many; past it they say "10,000+".
+/// Counting every match of a broad filter over a million complaints costs
+/// seconds, while nobody pages through more than this.
+pub const LIST_COUNT_CAP: i64 = 10_000;
+
+/// Searches count (and rank) at most this many matches; past it they say
+/// "2,000+". Every search match is read from the full-text index and joined
+/// to its complaint for the scope and filters, so a search's cost grows
+/// with the matches it counts, unlike an indexed list's.
+pub const SEARCH_COUNT_CAP: i64 = 2_000;
+
+/// Subtrees larger than this are matched with a subquery on the organisation
+/// path instead of a list of codes.
+const MAX_LISTED_ORGS: usize = 500;
+
+/// The organisations whose complaints a list shows, resolved before the
+/// query: a list of codes (or no condition at all for the whole tree) lets
+/// the database use the complaint indexes, where a `LIKE` on the joined
+/// organisation path had it visit every complaint.
+enum OrgScope {
+    /// Every organisation: no condition.
+    Everything,
+    /// These organisations.
+    Codes(Vec<String>),
+    /// The subtree under this path (too many organisations to list).
+    Subtree(String),
+    /// None: the organisation asked for is outside the actor's scope.
+    Nothing,
+}
+
+/// The filters of a list, as SQL conditions on the complaint alias `c`.
+struct ListConditions<'a> {
+    orgs: &'a OrgScope,
+    filter: &'a ComplaintFilter,
+    today: NaiveDate,
+    at_risk_days: i64,
+}
+
+impl ListConditions<'_> {
+    /// Whether there is any condition at all.
+    fn any(&self) -> bool {
+        !self.terms(&mut Sql::default()).is_empty()
+    }
+
+    /// The conditions, their values bound to `q`.
+    fn terms(&self, q: &mut Sql) -> Vec<String> {
+        let f = self.filter;
+        let mut terms = Vec::new();
+        match self.orgs {
+            OrgScope::Everything | OrgScope::Nothing => {}
+            OrgScope::Codes(codes) => {
+                let placeholders: Vec<String> = codes.iter().map(|c| q.text(c.clone())).collect();
+                terms.push(format!("c.org_code IN ({})", placeholders.join(", ")));
+            }
+            OrgScope::Subtree(prefix) => {
+                let p = q.text(like_prefix(prefix));
+                terms.push(format!(
+                    "c.org_code IN (SELECT code FROM orgs WHERE path LIKE {p} ESCAPE '\\')"
+                ));
+            }
+        }
+        if !f.states.is_empty() {
+            let placeholders: Vec<String> = f.states.iter().map(|s| q.text(s.clone())).collect();
+            terms.push(format!("c.state IN ({})", placeholders.join(", ")));
+        }
+        for (column, value) in [
+            ("c.business_category", &f.business_category),
+            ("c.reason", &f.reason),
+            ("c.channel", &f.channel),
+            ("c.source", &f.source),
+            ("c.assignee", &f.assignee),
+        ] {
+            if let Some(v) = value {
+                let p = q.text(v.clone());
+                terms.push(format!("{column} = {p}"));
+            }
+        }
+        if let Some(flag) = &f.vulnerable_flag {
+            let p = q.text(format!("%\"{}\"%", flag.replace(['%', '_', '\\'], "")));
+            terms.push(format!("c.vulnerable_flags LIKE {p}"));
+        }
+        // The day received is the China date of `received_at`; the same
+        // bound on `received_at` lets its indexes serve the range.
+        if let Some(from) = f.received_from {
+            let p = q.text(from.to_string());
+            let t = q.text(china_day_start(from));
+            terms.push(format!("c.received_on >= {p} AND c.received_at >= {t}"));
+        }
+        if let Some(to) = f.received_to {
+            let p = q.text(to.to_string());
+            terms.push(format!("c.received_on <= {p}"));
+            if let Some(next) = to.succ_opt() {
+                let t = q.text(china_day_start(next));
+                terms.push(format!("c.received_at < {t}"));
+            }
+        }
+        match f.deadline {
+            Some(DeadlineFilter::Overdue) => {
+                let p = q.text(self.today.to_string());
+                terms.push(format!("c.state IN {AWAITING_DECISION} AND c.due_on < {p}"));
+            }
+            Some(DeadlineFilter::AtRisk) => {
+                let p = q.text(self.today.to_string());
+                let limit = self.today + chrono::Duration::days(self.at_risk_days);
+                let p2 = q.text(limit.to_string());
+                terms.push(format!(
+                    "c.state IN {AWAITING_DECISION} AND c.due_on >= {p} AND c.due_on <= {p2}"
+                ));
+            }
+            None => {}
+        }
+        terms
+    }
+}
+
+/// Appends ` WHERE a AND b …`, or nothing when there are no terms.
+fn push_where(q: &mut Sql, terms: &[String]) {
+    if !terms.is_empty() {
+        q.push(" WHERE ").push(&terms.join(" AND "));
+    }
+}
+
+/// The first instant of a China calendar day, as stored in `received_at`.
+fn china_day_start(day: NaiveDate) -> String {
+    time::format_ts(day.and_time(chrono::NaiveTime::MIN).and_utc() - chrono::Duration::hours(8))
 }
 
 impl Store {
@@ -794,7 +925,9 @@ impl Store {
     }
 
     /// A page of complaints inside the actor's scope, newest first, or by
-    /// relevance when searching.
+    /// relevance when searching. Matches are counted up to [`LIST_COUNT_CAP`]
+    /// ([`SEARCH_COUNT_CAP`] for a search), or to the end of the page asked
+    /// for when that lies further; see [`Page::total_capped`].
     pub async fn list_complaints(
         &self,
         actor: &Actor,
@@ -802,48 +935,261 @@ impl Store {
         today: NaiveDate,
         at_risk_days: i64,
     ) -> Result<Page<ComplaintSummary>, StoreError> {
-        let (mut select, mut count) = (Sql::default(), Sql::default());
-        for (q, head) in [
-            (
-                &mut select,
-                format!(
-                    "SELECT {SUMMARY_COLUMNS} FROM complaints c JOIN orgs o ON o.code = c.org_code"
-                ),
-            ),
-            (
-                &mut count,
-                "SELECT COUNT(*) FROM complaints c JOIN orgs o ON o.code = c.org_code".to_string(),
-            ),
-        ] {
-            q.push(&head);
-            let searching = self.push_search_join(q, filter);
-            self.push_filters(q, actor, filter, today, at_risk_days)
-                .await?;
-            let _ = searching;
+        self.list_complaints_counting_to(actor, filter, today, at_risk_days, LIST_COUNT_CAP)
+            .await
+    }
+
+    /// [`Store::list_complaints`] with another count cap. Counting stops
+    /// after `cap` matches (at least one, at most [`SEARCH_COUNT_CAP`] for a
+    /// search, and never before the end of the page asked for): a filter
+    /// that matches most of a million complaints is then as quick to page
+    /// through as a narrow one.
+    pub async fn list_complaints_counting_to(
+        &self,
+        actor: &Actor,
+        filter: &ComplaintFilter,
+        today: NaiveDate,
+        at_risk_days: i64,
+        cap: i64,
+    ) -> Result<Page<ComplaintSummary>, StoreError> {
+        let per_page = i64::from(filter.per_page.clamp(1, 500));
+        let offset = i64::from(filter.page.max(1) - 1) * per_page;
+        let orgs = self.org_scope(actor, filter.org.as_deref()).await?;
+        if matches!(orgs, OrgScope::Nothing) {
+            return Ok(Page {
+                items: Vec::new(),
+                total: 0,
+                total_capped: false,
+            });
         }
-        let searching = filter
+        let cond = ListConditions {
+            orgs: &orgs,
+            filter,
+            today,
+            at_risk_days,
+        };
+        let limit = cap.max(1).max(offset + per_page);
+        let tokens = filter
             .search_tokens
             .as_deref()
-            .is_some_and(|t| !t.trim().is_empty());
-        if searching {
-            match self.backend() {
-                Backend::Sqlite => select.push(" ORDER BY f.rank, c.received_at DESC"),
-                Backend::Postgres => select.push(" ORDER BY f.rank DESC, c.received_at DESC"),
-            };
-        } else {
-            select.push(" ORDER BY c.received_at DESC, c.id DESC");
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        if let Some(tokens) = tokens {
+            let limit = cap.clamp(1, SEARCH_COUNT_CAP).max(offset + per_page);
+            return self
+                .relevant_matches(&cond, tokens, limit, per_page, offset)
+                .await;
         }
-        let per_page = filter.per_page.clamp(1, 500) as i64;
-        let offset = i64::from(filter.page.max(1) - 1) * per_page;
-        let l = select.int(per_page);
-        let o = select.int(offset);
-        select.push(&format!(" LIMIT {l} OFFSET {o}"));
-        let items = select
-            .query_as::<ComplaintSummary>()
+        let counted = self.count_matches(&cond, limit).await?;
+        let capped = counted > limit;
+        let items = if capped || offset < counted {
+            self.newest_matches(&cond, capped, per_page, offset).await?
+        } else {
+            Vec::new()
+        };
+        Ok(Page {
+            items,
+            total: counted.min(limit),
+            total_capped: capped,
+        })
+    }
+
+    /// The organisations whose complaints a list may show: the subtree asked
+    /// for intersected with the actor's scope.
+    async fn org_scope(&self, actor: &Actor, org: Option<&str>) -> Result<OrgScope, StoreError> {
+        let prefix = match org {
+            Some(code) => match self.get_org(actor, code).await {
+                Ok(org) => org.path,
+                // An org outside the scope matches nothing, like one that does not exist.
+                Err(StoreError::NotFound(_)) => return Ok(OrgScope::Nothing),
+                Err(e) => return Err(e),
+            },
+            None => actor.scope().prefix().to_string(),
+        };
+        let all: Vec<(String, String)> = sqlx::query_as("SELECT code, path FROM orgs")
             .fetch_all(&self.pool)
             .await?;
-        let total = count.query_scalar_i64().fetch_one(&self.pool).await?;
-        Ok(Page { items, total })
+        let codes: Vec<String> = all
+            .iter()
+            .filter(|(_, path)| path.starts_with(&prefix))
+            .map(|(code, _)| code.clone())
+            .collect();
+        Ok(if codes.is_empty() {
+            OrgScope::Nothing
+        } else if codes.len() == all.len() {
+            OrgScope::Everything
+        } else if codes.len() > MAX_LISTED_ORGS {
+            OrgScope::Subtree(prefix)
+        } else {
+            OrgScope::Codes(codes)
+        })
+    }
+
+    /// How many complaints match, counting no further than `limit + 1`.
+    async fn count_matches(
+        &self,
+        cond: &ListConditions<'_>,
+        limit: i64,
+    ) -> Result<i64, StoreError> {
+        let mut q = Sql::new("SELECT COUNT(*) FROM (SELECT 1 FROM complaints c");
+        let terms = cond.terms(&mut q);
+        push_where(&mut q, &terms);
+        let l = q.int(limit + 1);
+        q.push(&format!(" LIMIT {l}) t"));
+        Ok(q.query_scalar_i64().fetch_one(&self.pool).await?)
+    }
+
+    /// A page of matches, newest first. The page's keys are found on the
+    /// complaint indexes alone; only its rows are then read whole.
+    async fn newest_matches(
+        &self,
+        cond: &ListConditions<'_>,
+        many: bool,
+        per_page: i64,
+        offset: i64,
+    ) -> Result<Vec<ComplaintSummary>, StoreError> {
+        // When many complaints match, walking an index in the list's order
+        // and stopping after one page is cheapest; SQLite's planner prefers
+        // the filter's index and a sort of every match, so it is told which.
+        let hint = match self.backend() {
+            Backend::Sqlite if many => {
+                if cond.filter.deadline.is_some() {
+                    " INDEXED BY complaints_awaiting_received"
+                } else if cond.filter.business_category.is_some() {
+                    " INDEXED BY complaints_category"
+                } else {
+                    " INDEXED BY complaints_received_scope"
+                }
+            }
+            _ => "",
+        };
+        let mut q = Sql::new(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM (SELECT c.id FROM complaints c{hint}"
+        ));
+        let terms = cond.terms(&mut q);
+        push_where(&mut q, &terms);
+        let l = q.int(per_page);
+        let o = q.int(offset);
+        q.push(&format!(
+            " ORDER BY c.received_at DESC, c.id DESC LIMIT {l} OFFSET {o}) p
+             JOIN complaints c ON c.id = p.id JOIN orgs o ON o.code = c.org_code
+             ORDER BY c.received_at DESC, c.id DESC"
+        ));
+        Ok(q.query_as::<ComplaintSummary>()
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// A page of search matches, most relevant first (then newest first).
+    ///
+    /// One query returns the key, relevance and time of every match, at most
+    /// `limit + 1`: their number is the total, and the page is ranked from
+    /// them here. When more match, relevance is ranked among the `limit`
+    /// most recently recorded matches only (the index's row order in SQLite,
+    /// the time-ordered UUIDv7 key in PostgreSQL): every ranked match costs
+    /// time, and a word found in more complaints than anyone reads is better
+    /// narrowed by a filter.
+    async fn relevant_matches(
+        &self,
+        cond: &ListConditions<'_>,
+        tokens: &str,
+        limit: i64,
+        per_page: i64,
+        offset: i64,
+    ) -> Result<Page<ComplaintSummary>, StoreError> {
+        // The matches: at most `limit + 1`, the most recently recorded first.
+        // The complaint is joined here only for the filters' columns.
+        let mut inner = Sql::default();
+        let mut terms = Vec::new();
+        let join = if cond.any() {
+            " JOIN complaints c ON c.id = f.complaint_id"
+        } else {
+            ""
+        };
+        let words = match self.backend() {
+            Backend::Sqlite => {
+                let p = inner.text(fts_query(tokens));
+                terms.push(format!("f.complaint_fts MATCH {p}"));
+                inner.push(&format!(
+                    "SELECT f.complaint_id, f.rank, f.rowid AS recorded FROM complaint_fts f{join}"
+                ));
+                p
+            }
+            Backend::Postgres => {
+                let p = inner.text(tokens.to_string());
+                terms.push(format!("f.tsv @@ plainto_tsquery('simple', {p})"));
+                inner.push(&format!(
+                    "SELECT f.complaint_id, f.complaint_id AS recorded FROM complaint_search f{join}"
+                ));
+                p
+            }
+        };
+        terms.extend(cond.terms(&mut inner));
+        push_where(&mut inner, &terms);
+        let l = inner.int(limit + 1);
+        inner.push(&format!(" ORDER BY recorded DESC LIMIT {l}"));
+        // Ranked and counted in the database, so that only one page of keys
+        // travels; PostgreSQL ranks here, after the limit, not every match.
+        let (rank, search_join, order) = match self.backend() {
+            Backend::Sqlite => ("m.rank".to_string(), "", "x.rank"),
+            Backend::Postgres => (
+                format!("ts_rank(s.tsv, plainto_tsquery('simple', {words}))"),
+                " JOIN complaint_search s ON s.complaint_id = m.complaint_id",
+                "x.rank DESC",
+            ),
+        };
+        let mut q = inner.clone();
+        let within = q.int(limit);
+        let per = q.int(per_page);
+        let skip = q.int(offset);
+        let q = q.wrapped(
+            &format!(
+                "SELECT x.complaint_id, x.n FROM (
+                   SELECT m.complaint_id, {rank} AS rank, r.received_at, COUNT(*) OVER () AS n,
+                          ROW_NUMBER() OVER (ORDER BY m.recorded DESC) AS seq
+                   FROM ("
+            ),
+            &format!(
+                ") m JOIN complaints r ON r.id = m.complaint_id{search_join}) x
+                 WHERE x.seq <= {within}
+                 ORDER BY {order}, x.received_at DESC, x.complaint_id DESC LIMIT {per} OFFSET {skip}"
+            ),
+        );
+        let rows: Vec<(String, i64)> = q.query_as().fetch_all(&self.pool).await?;
+        let matched = match rows.first() {
+            Some((_, n)) => *n,
+            None => {
+                // Past the last page: the number of matches alone.
+                inner
+                    .wrapped("SELECT COUNT(*) FROM (", ") m")
+                    .query_scalar_i64()
+                    .fetch_one(&self.pool)
+                    .await?
+            }
+        };
+        let page: Vec<&String> = rows.iter().map(|r| &r.0).collect();
+        let mut items = Vec::new();
+        if !page.is_empty() {
+            let mut q = Sql::new(&format!(
+                "SELECT {SUMMARY_COLUMNS} FROM complaints c JOIN orgs o ON o.code = c.org_code WHERE c.id IN ("
+            ));
+            let placeholders: Vec<String> = page.iter().map(|id| q.text(id.as_str())).collect();
+            q.push(&placeholders.join(", ")).push(")");
+            let mut rows = q
+                .query_as::<ComplaintSummary>()
+                .fetch_all(&self.pool)
+                .await?;
+            for id in &page {
+                if let Some(i) = rows.iter().position(|r| &r.id == *id) {
+                    items.push(rows.swap_remove(i));
+                }
+            }
+        }
+        Ok(Page {
+            items,
+            total: matched.min(limit),
+            total_capped: matched > limit,
+        })
     }
 
     fn push_search_join(&self, q: &mut Sql, filter: &ComplaintFilter) -> bool {
@@ -870,75 +1216,6 @@ impl Store {
             }
         }
         true
-    }
-
-    async fn push_filters(
-        &self,
-        q: &mut Sql,
-        actor: &Actor,
-        filter: &ComplaintFilter,
-        today: NaiveDate,
-        at_risk_days: i64,
-    ) -> Result<(), StoreError> {
-        // Scope first: the org subtree asked for, intersected with the actor's.
-        let scope_prefix = match &filter.org {
-            Some(code) => match self.get_org(actor, code).await {
-                Ok(org) => org.path,
-                // An org outside the scope matches nothing, like one that does not exist.
-                Err(StoreError::NotFound(_)) => "/\u{1}/".to_string(),
-                Err(e) => return Err(e),
-            },
-            None => actor.scope().prefix().to_string(),
-        };
-        let p = q.text(like_prefix(&scope_prefix));
-        q.push(&format!(" WHERE o.path LIKE {p} ESCAPE '\\'"));
-        if !filter.states.is_empty() {
-            let placeholders: Vec<String> =
-                filter.states.iter().map(|s| q.text(s.clone())).collect();
-            q.push(&format!(" AND c.state IN ({})", placeholders.join(", ")));
-        }
-        for (column, value) in [
-            ("c.business_category", &filter.business_category),
-            ("c.reason", &filter.reason),
-            ("c.channel", &filter.channel),
-            ("c.source", &filter.source),
-            ("c.assignee", &filter.assignee),
-        ] {
-            if let Some(v) = value {
-                let p = q.text(v.clone());
-                q.push(&format!(" AND {column} = {p}"));
-            }
-        }
-        if let Some(flag) = &filter.vulnerable_flag {
-            let p = q.text(format!("%\"{}\"%", flag.replace(['%', '_', '\\'], "")));
-            q.push(&format!(" AND c.vulnerable_flags LIKE {p}"));
-        }
-        if let Some(from) = filter.received_from {
-            let p = q.text(from.to_string());
-            q.push(&format!(" AND c.received_on >= {p}"));
-        }
-        if let Some(to) = filter.received_to {
-            let p = q.text(to.to_string());
-            q.push(&format!(" AND c.received_on <= {p}"));
-        }
-        match filter.deadline {
-            Some(DeadlineFilter::Overdue) => {
-                let p = q.text(today.to_string());
-                q.push(&format!(
-                    " AND c.state IN {AWAITING_DECISION} AND c.due_on < {p}"
-                ));
-            }
-            Some(DeadlineFilter::AtRisk) => {
-                let p = q.text(today.to_string());
-                let limit = today + chrono::Duration::days(at_risk_days);
-                let p2 = q.text(limit.to_string());
-                q.push(&format!(
-                    " AND c.state IN {AWAITING_DECISION} AND c.due_on >= {p} AND c.due_on <= {p2}"
-                ));
-            }
-            None => {}
-        }
-        Ok(())
     }
 
     /// Open, at-risk and overdue counts inside the actor's scope.
@@ -1022,19 +1299,29 @@ impl Store {
         today: NaiveDate,
         at_risk_days: i64,
     ) -> Result<Vec<ComplaintRow>, StoreError> {
+        let orgs = self.org_scope(actor, filter.org.as_deref()).await?;
+        if matches!(orgs, OrgScope::Nothing) {
+            return Ok(Vec::new());
+        }
         let mut q = Sql::new(&format!(
             "SELECT {ROW_COLUMNS} FROM complaints c JOIN orgs o ON o.code = c.org_code"
         ));
         self.push_search_join(&mut q, filter);
-        self.push_filters(&mut q, actor, filter, today, at_risk_days)
-            .await?;
+        let cond = ListConditions {
+            orgs: &orgs,
+            filter,
+            today,
+            at_risk_days,
+        };
+        let mut terms = cond.terms(&mut q);
         if let Some((at, id)) = after {
             let a = q.text(at);
             let b = q.text(id);
-            q.push(&format!(
-                " AND (c.received_at < {a} OR (c.received_at = {a} AND c.id < {b}))"
+            terms.push(format!(
+                "(c.received_at < {a} OR (c.received_at = {a} AND c.id < {b}))"
             ));
         }
+        push_where(&mut q, &terms);
         let l = q.int(limit.clamp(1, 10_000));
         q.push(&format!(
             " ORDER BY c.received_at DESC, c.id DESC LIMIT {l}"

@@ -65,6 +65,15 @@ impl Sql {
         self
     }
 
+    /// The same query with text put around it (as a subquery), keeping its
+    /// parameters.
+    pub fn wrapped(&self, before: &str, after: &str) -> Sql {
+        Sql {
+            text: format!("{before}{}{after}", self.text),
+            params: self.params.clone(),
+        }
+    }
+
     /// Adds a text parameter and returns its placeholder.
     pub fn text(&mut self, value: impl Into<String>) -> String {
         self.params.push(Param::Text(value.into()));

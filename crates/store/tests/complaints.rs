@@ -22,6 +22,7 @@ xiaobao_testkit::backend_tests!(
     actions_follow_the_state_machine,
     batches_are_all_or_nothing,
     deadlines_are_counted,
+    capped_counts_keep_pages_and_scope,
 );
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -675,4 +676,223 @@ mod paused {
     }
 
     xiaobao_testkit::backend_tests!(paused_deadlines_move_daily);
+}
+
+/// Lists counted only up to a cap return the same pages, in the same order,
+/// as fully counted ones (the capped queries take other indexes); past the
+/// cap the total says "at least", and a search ranks the most recently
+/// recorded matches.
+async fn capped_counts_keep_pages_and_scope(store: Store) {
+    let (officer, hz, _nb) = setup(&store).await;
+    let now = at("2026-11-27T10:00:00+08:00");
+    let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    let mut ids = Vec::new();
+    // Twelve complaints over three months across two branches, created out
+    // of received order; half about a fee, most overdue by now.
+    for i in 0..12u32 {
+        let org = ["HZ01", "NB", "HZ"][i as usize % 3];
+        let day = 1 + (i * 7) % 28;
+        let month = 9 + i / 4;
+        let received = format!("2026-{month:02}-{day:02}T{:02}:30:00+08:00", 8 + i % 10);
+        let (content, tokens) = if i % 2 == 0 {
+            ("信用卡年费未告知", "信用卡 年费 告知")
+        } else {
+            ("网点排队时间过长", "网点 排队 时间")
+        };
+        let mut c = complaint(org, &received, content, tokens);
+        if i % 4 == 1 {
+            c.classification = classification("贷款", "合同条款");
+        }
+        ids.push(
+            store
+                .create_complaint(&officer, &c, policy(), now)
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    let loan = Taxonomy::embedded()
+        .unwrap()
+        .validate(Dimension::BusinessCategory, "贷款")
+        .unwrap()
+        .code
+        .clone();
+    let filters = [
+        ComplaintFilter::default(),
+        ComplaintFilter {
+            deadline: Some(DeadlineFilter::Overdue),
+            ..Default::default()
+        },
+        ComplaintFilter {
+            business_category: Some(loan),
+            ..Default::default()
+        },
+        ComplaintFilter {
+            received_from: NaiveDate::from_ymd_opt(2026, 10, 1),
+            received_to: NaiveDate::from_ymd_opt(2026, 11, 15),
+            ..Default::default()
+        },
+        ComplaintFilter {
+            states: vec!["registered".into()],
+            org: Some("HZ".into()),
+            ..Default::default()
+        },
+    ];
+    for actor in [&officer, &hz] {
+        for filter in &filters {
+            let everything = store
+                .list_complaints_counting_to(
+                    actor,
+                    &ComplaintFilter {
+                        per_page: 100,
+                        page: 1,
+                        ..filter.clone()
+                    },
+                    today,
+                    3,
+                    1_000,
+                )
+                .await
+                .unwrap();
+            assert!(!everything.total_capped);
+            let n = everything.items.len() as i64;
+            assert_eq!(everything.total, n);
+            assert!(n >= 2, "each filter matches several: {filter:?}");
+            // Page by two with a cap of one: every page as in the full list.
+            let mut paged = Vec::new();
+            for page in 1..=((n + 1) / 2) as u32 {
+                let p = store
+                    .list_complaints_counting_to(
+                        actor,
+                        &ComplaintFilter {
+                            per_page: 2,
+                            page,
+                            ..filter.clone()
+                        },
+                        today,
+                        3,
+                        1,
+                    )
+                    .await
+                    .unwrap();
+                let seen = i64::from(page) * 2;
+                assert_eq!(
+                    (p.total, p.total_capped),
+                    if seen < n { (seen, true) } else { (n, false) },
+                    "page {page} of {filter:?}"
+                );
+                paged.extend(p.items.into_iter().map(|c| c.id));
+            }
+            let full: Vec<String> = everything.items.into_iter().map(|c| c.id).collect();
+            assert_eq!(paged, full, "same rows in the same order: {filter:?}");
+        }
+    }
+    // The handler's capped lists stay inside the branch.
+    let p = store
+        .list_complaints_counting_to(
+            &hz,
+            &ComplaintFilter {
+                per_page: 3,
+                page: 1,
+                ..Default::default()
+            },
+            today,
+            3,
+            1,
+        )
+        .await
+        .unwrap();
+    assert!(p.total_capped);
+    assert_eq!(p.items.len(), 3);
+    assert!(p.items.iter().all(|c| c.org_code.starts_with("HZ")));
+    // A count that reaches the cap exactly is exact.
+    let p = store
+        .list_complaints_counting_to(
+            &officer,
+            &ComplaintFilter {
+                per_page: 1,
+                page: 1,
+                ..Default::default()
+            },
+            today,
+            3,
+            12,
+        )
+        .await
+        .unwrap();
+    assert_eq!((p.total, p.total_capped), (12, false));
+    // Search past the cap: relevance among the most recently recorded matches.
+    let fee: Vec<&String> = ids.iter().step_by(2).collect();
+    let p = store
+        .list_complaints_counting_to(
+            &officer,
+            &ComplaintFilter {
+                search_tokens: Some("年费".into()),
+                per_page: 2,
+                page: 1,
+                ..Default::default()
+            },
+            today,
+            3,
+            2,
+        )
+        .await
+        .unwrap();
+    assert_eq!((p.total, p.total_capped), (2, true));
+    let mut got: Vec<&String> = p.items.iter().map(|c| &c.id).collect();
+    got.sort();
+    let mut newest: Vec<&String> = fee[fee.len() - 2..].to_vec();
+    newest.sort();
+    assert_eq!(got, newest);
+    let p = store
+        .list_complaints_counting_to(
+            &hz,
+            &ComplaintFilter {
+                search_tokens: Some("年费".into()),
+                per_page: 1,
+                page: 2,
+                ..Default::default()
+            },
+            today,
+            3,
+            1,
+        )
+        .await
+        .unwrap();
+    assert_eq!((p.total, p.total_capped), (2, true));
+    assert_eq!(p.items.len(), 1);
+    assert!(p.items[0].org_code.starts_with("HZ"));
+    assert!(fee.contains(&&p.items[0].id));
+    // Fully counted, a search finds every fee complaint.
+    let p = store
+        .list_complaints(
+            &officer,
+            &ComplaintFilter {
+                search_tokens: Some("年费".into()),
+                per_page: 50,
+                page: 1,
+                ..Default::default()
+            },
+            today,
+            3,
+        )
+        .await
+        .unwrap();
+    assert_eq!((p.total, p.total_capped), (6, false));
+    // Past the last page: no rows, and still the number of matches.
+    let p = store
+        .list_complaints(
+            &officer,
+            &ComplaintFilter {
+                search_tokens: Some("年费".into()),
+                per_page: 4,
+                page: 3,
+                ..Default::default()
+            },
+            today,
+            3,
+        )
+        .await
+        .unwrap();
+    assert_eq!((p.total, p.total_capped, p.items.len()), (6, false, 0));
 }

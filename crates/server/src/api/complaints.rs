@@ -229,7 +229,12 @@ pub fn filter_from_query(q: &ListQuery, taxonomy: &Taxonomy) -> Result<Complaint
 #[derive(serde::Serialize, ToSchema)]
 pub struct ComplaintPage {
     pub items: Vec<ComplaintListItem>,
+    /// The number of matches; when `total_capped`, the count stopped here.
     pub total: i64,
+    /// More complaints match than `total`: counting stops at 10,000 (2,000
+    /// for a search with `q`) or at the end of the page asked for; a client
+    /// shows "10,000+".
+    pub total_capped: bool,
 }
 
 /// Complaints in the caller's scope: newest first, or by relevance with `q`.
@@ -255,6 +260,7 @@ pub async fn list_complaints(
             })
             .collect(),
         total: page.total,
+        total_capped: page.total_capped,
     }))
 }
 

@@ -104,9 +104,12 @@ struct ListPage {
     chrome: Chrome,
     f: FormFilter,
     items: Vec<ListRow>,
-    total: i64,
+    /// The count as shown: "10,000+" when counting stopped at the cap.
+    total: String,
     page: u32,
     pages: u32,
+    /// More matches than counted: the pager offers a next page past `pages`.
+    capped: bool,
     query: String,
     states: Vec<(String, &'static str)>,
     orgs: Vec<(String, String)>,
@@ -149,7 +152,7 @@ async fn list_page(
 ) -> Response {
     let tax = &state.services.taxonomy();
     let today = china_date(Utc::now());
-    let (items, total, error, per_page) = match filter_from_query(&q, tax) {
+    let (items, (total, capped), error, per_page) = match filter_from_query(&q, tax) {
         Ok(filter) => match state
             .store
             .list_complaints(&auth.actor, &filter, today, at_risk_days(&state))
@@ -173,13 +176,13 @@ async fn list_page(
                         }
                     })
                     .collect(),
-                page.total,
+                (page.total, page.total_capped),
                 None,
                 filter.per_page,
             ),
             Err(e) => return store_error_page(e),
         },
-        Err(e) => (Vec::new(), 0, Some(e.message), 20),
+        Err(e) => (Vec::new(), (0, false), Some(e.message), 20),
     };
     let query: String = raw
         .unwrap_or_default()
@@ -236,10 +239,11 @@ async fn list_page(
             to: s(&q.to),
         },
         items,
-        total,
+        total: total_label(total, capped),
         page: q.page.unwrap_or(1).max(1),
         pages: u32::try_from(((total + i64::from(per_page) - 1) / i64::from(per_page)).max(1))
             .unwrap_or(u32::MAX),
+        capped,
         query,
         states: state_options(),
         orgs: org_options(&state, &auth.actor.scope()).await,
@@ -1157,4 +1161,36 @@ async fn suggest(PageUser(_auth): PageUser, Form(f): Form<SuggestForm>) -> Respo
     render(&SuggestionFragment {
         s: CategorySuggestion::for_text(&format!("{} {}", f.title, f.content)),
     })
+}
+
+/// A list's match count for people: "10,000+" when counting stopped at the
+/// cap, the plain number otherwise.
+fn total_label(total: i64, capped: bool) -> String {
+    if !capped {
+        return total.to_string();
+    }
+    let digits = total.unsigned_abs().to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(d);
+    }
+    grouped.push('+');
+    grouped
+}
+
+#[cfg(test)]
+mod total_label_tests {
+    use super::total_label;
+
+    #[test]
+    fn capped_counts_read_as_at_least() {
+        assert_eq!(total_label(10_000, true), "10,000+");
+        assert_eq!(total_label(1_000_020, true), "1,000,020+");
+        assert_eq!(total_label(980, true), "980+");
+        assert_eq!(total_label(10_000, false), "10000");
+        assert_eq!(total_label(0, false), "0");
+    }
 }
