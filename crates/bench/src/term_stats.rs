@@ -46,11 +46,15 @@ pub async fn run(database: &str, complaints: usize, days: u32, runs: usize) -> a
     let whole = AnalysisFilter::default();
     let branch = AnalysisFilter {
         org: Some("HZ".into()),
-        business_category: None,
+        ..AnalysisFilter::default()
     };
     let category = AnalysisFilter {
-        org: None,
         business_category: Some("银行卡".into()),
+        ..AnalysisFilter::default()
+    };
+    let channel = AnalysisFilter {
+        channel: Some("手机银行".into()),
+        ..AnalysisFilter::default()
     };
     let from30 = period_ending(today, 30);
     let rising = RisingOptions::new(today);
@@ -61,6 +65,7 @@ pub async fn run(database: &str, complaints: usize, days: u32, runs: usize) -> a
         ("whole bank", &whole),
         ("one branch (HZ subtree)", &branch),
         ("one category (银行卡)", &category),
+        ("one channel (手机银行)", &channel),
     ] {
         let hot = time(runs, || async {
             services
@@ -100,11 +105,17 @@ async fn load(store: &Store, complaints: usize, days: u32, today: NaiveDate) -> 
                 .context("generated category")?
                 .code
                 .clone();
+            let channel = taxonomy
+                .validate(Dimension::Channel, &g.channel)
+                .context("generated channel")?
+                .code
+                .clone();
             docs.push(TermDoc {
                 id: g.external_id.clone(),
                 day: china_date(g.received_at).to_string(),
                 org_code: g.org_code.clone(),
                 business_category: category,
+                channel,
                 terms: Vec::new(),
             });
         }

@@ -11,8 +11,20 @@ use xiaobao_store::Store;
 xiaobao_testkit::backend_tests!(statistics_feed_hot_rising_and_clusters_within_scope);
 
 async fn file(c: &mut Client, token: &str, day: &str, org: &str, category: &str, content: &str) {
+    file_via(c, token, "手机银行", day, org, category, content).await;
+}
+
+async fn file_via(
+    c: &mut Client,
+    token: &str,
+    channel: &str,
+    day: &str,
+    org: &str,
+    category: &str,
+    content: &str,
+) {
     let body = serde_json::json!({
-        "received_at": day, "channel": "手机银行", "business_category": category,
+        "received_at": day, "channel": channel, "business_category": category,
         "reason": "金融机构服务设施、设备、业务系统", "org": org, "content": content,
     });
     let r = c
@@ -165,9 +177,10 @@ async fn statistics_feed_hot_rising_and_clusters_within_scope(store: Store) {
         "every day"
     );
     for _ in 0..3 {
-        file(
+        file_via(
             &mut c,
             &officer,
+            "电话",
             "2026-11-20",
             "NB01",
             "贷款",
@@ -192,6 +205,31 @@ async fn statistics_feed_hot_rising_and_clusters_within_scope(store: Store) {
         .find(|t| t["term"] == "提前还款违约金")
         .map(|t| t["docs"].as_i64().unwrap());
     assert_eq!(penalty, Some(4), "{after}");
+    // One channel (name, alias or code).
+    // (电话渠道, its code A04, 手机银行 as an alias of 移动客户端)
+    for (channel, total) in [
+        ("%E7%94%B5%E8%AF%9D%E6%B8%A0%E9%81%93", 3),
+        ("A04", 3),
+        ("%E6%89%8B%E6%9C%BA%E9%93%B6%E8%A1%8C", 16),
+    ] {
+        let by_channel = c
+            .get_with_token(
+                &format!(
+                    "/api/v1/analysis/hotwords?from=2026-10-01&to=2026-11-30&channel={channel}"
+                ),
+                &officer,
+            )
+            .await
+            .json();
+        assert_eq!(by_channel["total_docs"], total, "{channel}: {by_channel}");
+    }
+    let unknown = c
+        .get_with_token(
+            "/api/v1/analysis/hotwords?channel=%E9%A3%9E%E9%B8%BD%E4%BC%A0%E4%B9%A6",
+            &officer,
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(services.refresh_term_index().await.unwrap(), 1, "one day");
     assert_eq!(
         services.refresh_term_index().await.unwrap(),

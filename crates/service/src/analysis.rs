@@ -44,6 +44,8 @@ pub struct AnalysisFilter {
     pub org: Option<String>,
     /// Code or name of a JR/T 0169 business category.
     pub business_category: Option<String>,
+    /// Code or name of a JR/T 0169 channel (dimension A).
+    pub channel: Option<String>,
 }
 
 /// A hot word with its document count.
@@ -106,6 +108,7 @@ impl Services {
                             day: p.received_on,
                             org_code: p.org_code,
                             business_category: p.business_category,
+                            channel: p.channel,
                             terms,
                         }
                     })
@@ -203,9 +206,25 @@ impl Services {
                     .clone(),
             ),
         };
+        let channel = match filter
+            .channel
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => None,
+            Some(channel) => Some(
+                self.taxonomy()
+                    .validate(Dimension::Channel, channel)
+                    .map_err(|e| AnalysisError::Invalid(e.to_string()))?
+                    .code
+                    .clone(),
+            ),
+        };
         Ok(TermScope {
             org_prefix: self.analysis_prefix(actor, filter).await?,
             business_category,
+            channel,
             from: from.to_string(),
             to: to.to_string(),
         })

@@ -8,10 +8,10 @@
 //! same counts whichever instance counted them, and a fresh instance loads
 //! everything once.
 //!
-//! Days are stored as cells (organisation × category) of `(term id, docs)`
-//! postings; a query walks the cells of its days, skips those outside its
-//! organisation subtree or category, and adds postings into a dense counter
-//! indexed by term id.
+//! Days are stored as cells (organisation × category × channel) of
+//! `(term id, docs)` postings; a query walks the cells of its days, skips
+//! those outside its organisation subtree, category or channel, and adds
+//! postings into a dense counter indexed by term id.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
@@ -58,11 +58,12 @@ impl Interner {
     }
 }
 
-/// The complaints of one day, organisation and category.
+/// The complaints of one day, organisation, category and channel.
 #[derive(Debug, Clone)]
 struct Cell {
     org: u32,
     category: u32,
+    channel: u32,
     docs: u32,
     /// This cell's slice of the day's postings.
     postings: Range<u32>,
@@ -88,6 +89,7 @@ struct Data {
     terms: Interner,
     orgs: Interner,
     categories: Interner,
+    channels: Interner,
     /// Materialised path of each organisation id (empty when unknown).
     org_paths: Vec<String>,
     days: BTreeMap<String, Day>,
@@ -263,11 +265,18 @@ impl TermIndex {
 impl Data {
     /// Calls `f` with every cell inside the scope, days in order.
     fn each_cell(&self, scope: &TermScope, mut f: impl FnMut(&Day, &Cell)) {
+        // A category or channel never counted: nothing matches.
         let category = match &scope.business_category {
             None => None,
             Some(c) => match self.categories.get(c) {
                 Some(id) => Some(id),
-                // A category never counted: nothing matches.
+                None => return,
+            },
+        };
+        let channel = match &scope.channel {
+            None => None,
+            Some(c) => match self.channels.get(c) {
+                Some(id) => Some(id),
                 None => return,
             },
         };
@@ -282,7 +291,9 @@ impl Data {
             .map(|(_, d)| d)
         {
             for cell in &day.cells {
-                if category.is_some_and(|c| c != cell.category) {
+                if category.is_some_and(|c| c != cell.category)
+                    || channel.is_some_and(|c| c != cell.channel)
+                {
                     continue;
                 }
                 if !in_scope.get(cell.org as usize).copied().unwrap_or(false) {
@@ -317,6 +328,7 @@ impl Data {
             day.cells.push(Cell {
                 org: self.orgs.id(&c.org_code),
                 category: self.categories.id(&c.business_category),
+                channel: self.channels.id(&c.channel),
                 docs: count(c.docs),
                 postings: start..day.postings.len() as u32,
             });
@@ -353,6 +365,8 @@ mod tests {
             day: day.into(),
             org_code: org.into(),
             business_category: cat.into(),
+            // Category A arrives by phone, B by the app.
+            channel: if cat == "A" { "电话" } else { "手机银行" }.into(),
             docs,
             terms: terms.iter().map(|(t, n)| format!("{t}\t{n}\n")).collect(),
         }
@@ -362,6 +376,7 @@ mod tests {
         TermScope {
             org_prefix: prefix.into(),
             business_category: cat.map(str::to_string),
+            channel: None,
             from: from.into(),
             to: to.into(),
         }
@@ -428,6 +443,16 @@ mod tests {
         assert_eq!((b.0, b.1), (2, vec![("理财".to_string(), 2)]));
         let unknown = top(&index, &scope("/", Some("Z"), "2026-11-01", "2026-11-02"));
         assert_eq!(unknown, (0, vec![]));
+        let app = TermScope {
+            channel: Some("手机银行".into()),
+            ..scope("/", None, "2026-11-01", "2026-11-02")
+        };
+        assert_eq!(top(&index, &app), (4, vec![("理财".to_string(), 4)]));
+        let letters = TermScope {
+            channel: Some("信函".into()),
+            ..scope("/", None, "2026-11-01", "2026-11-02")
+        };
+        assert_eq!(top(&index, &letters), (0, vec![]));
         let nothing = top(
             &index,
             &scope(Scope::NOTHING, None, "2026-11-01", "2026-11-02"),

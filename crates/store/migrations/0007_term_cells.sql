@@ -1,5 +1,5 @@
--- Term statistics as one row per received day × organisation × category
--- (a "cell"): the complaints counted there and, in one text column, how many
+-- Term statistics as one row per received day × organisation × category ×
+-- channel (a "cell"): the complaints counted there and, in one text column, how many
 -- of them mention each analysis term ("term<TAB>docs" lines, sorted by
 -- term). A year of a large bank is a few hundred thousand cells instead of
 -- tens of millions of per-term rows, so the counting job writes a row per
@@ -22,9 +22,10 @@ CREATE TABLE term_cells (
     day               TEXT NOT NULL,
     org_code          TEXT NOT NULL,
     business_category TEXT NOT NULL,
+    channel           TEXT NOT NULL,
     docs              BIGINT NOT NULL,
     terms             TEXT NOT NULL,
-    PRIMARY KEY (day, org_code, business_category)
+    PRIMARY KEY (day, org_code, business_category, channel)
 );
 
 CREATE TABLE term_stats_days (

@@ -1,5 +1,6 @@
 //! Term statistics: how many complaints mention each analysis term, per
-//! received day, organisation and business category (a [`TermCell`]).
+//! received day, organisation, business category and channel (a
+//! [`TermCell`]).
 //!
 //! A background job segments each complaint once and adds it here
 //! ([`Store::record_term_docs`]). The service keeps these counts in memory
@@ -24,6 +25,7 @@ pub struct PendingTermDoc {
     pub received_on: String,
     pub org_code: String,
     pub business_category: String,
+    pub channel: String,
     pub title: String,
     /// The text with personal data masked.
     pub content: String,
@@ -36,6 +38,7 @@ pub struct TermDoc {
     pub day: String,
     pub org_code: String,
     pub business_category: String,
+    pub channel: String,
     pub terms: Vec<String>,
 }
 
@@ -46,6 +49,7 @@ pub struct TermScope {
     /// Materialised path prefix of the organisation subtree (`/` = all).
     pub org_prefix: String,
     pub business_category: Option<String>,
+    pub channel: Option<String>,
     pub from: String,
     pub to: String,
 }
@@ -67,13 +71,14 @@ pub struct TermStatsDay {
     pub version: i64,
 }
 
-/// The complaints of one received day, organisation and business
-/// category, and how many of them mention each term.
+/// The complaints of one received day, organisation, business category and
+/// channel, and how many of them mention each term.
 #[derive(Debug, Clone, Default, PartialEq, Eq, FromRow)]
 pub struct TermCell {
     pub day: String,
     pub org_code: String,
     pub business_category: String,
+    pub channel: String,
     pub docs: i64,
     /// `term<TAB>docs` lines, sorted by term ([`TermCell::postings`]).
     pub terms: String,
@@ -111,7 +116,7 @@ impl Store {
     /// Complaints not yet counted, oldest first.
     pub async fn pending_term_docs(&self, limit: i64) -> Result<Vec<PendingTermDoc>, StoreError> {
         Ok(sqlx::query_as::<_, PendingTermDoc>(
-            "SELECT id, received_on, org_code, business_category, title, content
+            "SELECT id, received_on, org_code, business_category, channel, title, content
              FROM complaints WHERE terms_counted = 0 ORDER BY id LIMIT $1",
         )
         .bind(limit)
@@ -174,7 +179,7 @@ impl Store {
     /// The cells of the days `from..=to` (`YYYY-MM-DD`).
     pub async fn term_cells(&self, from: &str, to: &str) -> Result<Vec<TermCell>, StoreError> {
         Ok(sqlx::query_as::<_, TermCell>(
-            "SELECT day, org_code, business_category, docs, terms FROM term_cells
+            "SELECT day, org_code, business_category, channel, docs, terms FROM term_cells
              WHERE day >= $1 AND day <= $2",
         )
         .bind(from)
@@ -225,6 +230,10 @@ impl Store {
             let p = q.text(cat.clone());
             q.push(&format!(" AND c.business_category = {p}"));
         }
+        if let Some(channel) = &scope.channel {
+            let p = q.text(channel.clone());
+            q.push(&format!(" AND c.channel = {p}"));
+        }
         let p = q.int(limit);
         q.push(&format!(" ORDER BY c.received_at DESC LIMIT {p}"));
         Ok(q.query_as().fetch_all(&self.pool).await?)
@@ -260,12 +269,12 @@ async fn add_term_counts(
     backend: Backend,
     docs: &[&TermDoc],
 ) -> Result<(), StoreError> {
-    type Key<'a> = (&'a str, &'a str, &'a str);
+    type Key<'a> = (&'a str, &'a str, &'a str, &'a str);
     let mut cells: HashMap<Key<'_>, (i64, HashMap<&str, i64>)> = HashMap::new();
     let mut days: HashMap<&str, i64> = HashMap::new();
     for d in docs {
         let cell = cells
-            .entry((&d.day, &d.org_code, &d.business_category))
+            .entry((&d.day, &d.org_code, &d.business_category, &d.channel))
             .or_default();
         cell.0 += 1;
         for t in &d.terms {
@@ -287,30 +296,33 @@ async fn add_term_counts(
     for key in keys {
         let (n, terms) = &cells[&key];
         let stored: Option<TermCell> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT day, org_code, business_category, docs, terms FROM term_cells
-             WHERE day = $1 AND org_code = $2 AND business_category = $3{lock}"
+            "SELECT day, org_code, business_category, channel, docs, terms FROM term_cells
+             WHERE day = $1 AND org_code = $2 AND business_category = $3 AND channel = $4{lock}"
         )))
         .bind(key.0)
         .bind(key.1)
         .bind(key.2)
+        .bind(key.3)
         .fetch_optional(&mut **tx)
         .await?;
         let mut cell = stored.unwrap_or_else(|| TermCell {
             day: key.0.to_string(),
             org_code: key.1.to_string(),
             business_category: key.2.to_string(),
+            channel: key.3.to_string(),
             ..TermCell::default()
         });
         cell.add(*n, terms);
         sqlx::query(
-            "INSERT INTO term_cells (day, org_code, business_category, docs, terms)
-             VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (day, org_code, business_category)
+            "INSERT INTO term_cells (day, org_code, business_category, channel, docs, terms)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (day, org_code, business_category, channel)
              DO UPDATE SET docs = excluded.docs, terms = excluded.terms",
         )
         .bind(&cell.day)
         .bind(&cell.org_code)
         .bind(&cell.business_category)
+        .bind(&cell.channel)
         .bind(cell.docs)
         .bind(&cell.terms)
         .execute(&mut **tx)

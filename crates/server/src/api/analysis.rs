@@ -39,6 +39,8 @@ pub struct AnalysisQuery {
     pub org: Option<String>,
     /// JR/T 0169 business category.
     pub business_category: Option<String>,
+    /// JR/T 0169 channel (投诉业务办理渠道).
+    pub channel: Option<String>,
     /// First day (default: 30 days before `to`).
     pub from: Option<NaiveDate>,
     /// Last day (default: today).
@@ -60,6 +62,7 @@ impl AnalysisQuery {
         AnalysisFilter {
             org: self.org.clone(),
             business_category: self.business_category.clone(),
+            channel: self.channel.clone(),
         }
     }
 

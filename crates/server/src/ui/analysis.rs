@@ -97,8 +97,10 @@ struct AnalysisPage {
     chrome: Chrome,
     orgs: Vec<(String, String)>,
     categories: Vec<String>,
+    channels: Vec<String>,
     org: String,
     category: String,
+    channel: String,
     hot: HotTerms,
     cloud_json: String,
     rising: Vec<RisingRow>,
@@ -241,8 +243,15 @@ async fn page(
             .iter()
             .map(|e| e.name.clone())
             .collect(),
+        channels: services
+            .taxonomy()
+            .entries(Dimension::Channel)
+            .iter()
+            .map(|e| e.name.clone())
+            .collect(),
         org: q.org.clone().unwrap_or_default(),
         category: q.business_category.clone().unwrap_or_default(),
+        channel: q.channel.clone().unwrap_or_default(),
         cloud_json: serde_json::Value::Array(cloud).to_string(),
         hot,
         rising: rising_rows(&rising_report),
