@@ -191,36 +191,9 @@ impl Services {
                 "开始日期 {from} 晚于结束日期 {to}"
             )));
         }
-        let business_category = match filter
-            .business_category
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => None,
-            Some(cat) => Some(
-                self.taxonomy()
-                    .validate(Dimension::BusinessCategory, cat)
-                    .map_err(|e| AnalysisError::Invalid(e.to_string()))?
-                    .code
-                    .clone(),
-            ),
-        };
-        let channel = match filter
-            .channel
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => None,
-            Some(channel) => Some(
-                self.taxonomy()
-                    .validate(Dimension::Channel, channel)
-                    .map_err(|e| AnalysisError::Invalid(e.to_string()))?
-                    .code
-                    .clone(),
-            ),
-        };
+        let business_category =
+            self.taxonomy_code(Dimension::BusinessCategory, &filter.business_category)?;
+        let channel = self.taxonomy_code(Dimension::Channel, &filter.channel)?;
         Ok(TermScope {
             org_prefix: self.analysis_prefix(actor, filter).await?,
             business_category,
@@ -228,6 +201,25 @@ impl Services {
             from: from.to_string(),
             to: to.to_string(),
         })
+    }
+
+    /// The taxonomy code of an optional filter value (code, name or alias);
+    /// blank means no filter.
+    fn taxonomy_code(
+        &self,
+        dimension: Dimension,
+        value: &Option<String>,
+    ) -> Result<Option<String>, AnalysisError> {
+        match value.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(v) => Ok(Some(
+                self.taxonomy()
+                    .validate(dimension, v)
+                    .map_err(|e| AnalysisError::Invalid(e.to_string()))?
+                    .code
+                    .clone(),
+            )),
+        }
     }
 
     /// The most mentioned terms of a period, from the stored statistics.

@@ -231,24 +231,22 @@ async fn page(
         .await
         .map(|l| l.uncounted)
         .unwrap_or(0);
+    let taxonomy = services.taxonomy();
+    let names = |dimension| {
+        taxonomy
+            .entries(dimension)
+            .iter()
+            .map(|e| e.name.clone())
+            .collect()
+    };
     render(&AnalysisPage {
         chrome: Chrome::new(&state, &auth, "/analysis").await,
         orgs: orgs
             .iter()
             .map(|o| (o.code.clone(), o.name.clone()))
             .collect(),
-        categories: services
-            .taxonomy()
-            .entries(Dimension::BusinessCategory)
-            .iter()
-            .map(|e| e.name.clone())
-            .collect(),
-        channels: services
-            .taxonomy()
-            .entries(Dimension::Channel)
-            .iter()
-            .map(|e| e.name.clone())
-            .collect(),
+        categories: names(Dimension::BusinessCategory),
+        channels: names(Dimension::Channel),
         org: q.org.clone().unwrap_or_default(),
         category: q.business_category.clone().unwrap_or_default(),
         channel: q.channel.clone().unwrap_or_default(),
