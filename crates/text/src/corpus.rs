@@ -126,6 +126,18 @@ impl Scope {
 /// cores. Analyses that run over the same documents several times (hot words
 /// and rising words for one dashboard) should call this once first.
 pub fn prepare_terms(docs: &mut [Document], segmenter: &Segmenter) {
+    prepare_terms_reporting(docs, segmenter, &|_| {});
+}
+
+/// [`prepare_terms`], calling `done` with the number of documents finished
+/// every few hundred documents (from the worker threads), for a progress
+/// display.
+pub fn prepare_terms_reporting(
+    docs: &mut [Document],
+    segmenter: &Segmenter,
+    done: &(dyn Fn(usize) + Sync),
+) {
+    const REPORT_EVERY: usize = 256;
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -134,8 +146,11 @@ pub fn prepare_terms(docs: &mut [Document], segmenter: &Segmenter) {
     std::thread::scope(|scope| {
         for part in docs.chunks_mut(chunk) {
             scope.spawn(move || {
-                for doc in part.iter_mut().filter(|d| d.terms.is_none()) {
-                    doc.terms = Some(segmenter.terms(&doc.text));
+                for batch in part.chunks_mut(REPORT_EVERY) {
+                    for doc in batch.iter_mut().filter(|d| d.terms.is_none()) {
+                        doc.terms = Some(segmenter.terms(&doc.text));
+                    }
+                    done(batch.len());
                 }
             });
         }

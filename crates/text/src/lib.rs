@@ -38,7 +38,7 @@ pub mod taxonomy;
 
 pub use classify::{Example, Model, Prediction, classify, default_model};
 pub use cluster::{Cluster, ClusterOptions, ClusterReport, cluster};
-pub use corpus::{Document, Scope, prepare_terms};
+pub use corpus::{Document, Scope, prepare_terms, prepare_terms_reporting};
 pub use error::TextError;
 pub use hotwords::{HotwordOptions, HotwordReport, hotwords};
 pub use normalize::{Normalized, normalize, normalize_with_map};

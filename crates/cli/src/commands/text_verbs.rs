@@ -27,7 +27,11 @@ use xiaobao_text::classify::{Model, TrainOptions, cross_validate, parse_examples
 use xiaobao_text::cluster::{ClusterOptions, cluster};
 use xiaobao_text::hotwords::{HotwordOptions, hotwords};
 use xiaobao_text::rising::{RisingOptions, rising};
-use xiaobao_text::{Document, Scope, Segmenter, default_model, normalize, pii, prepare_terms};
+use xiaobao_text::{
+    Document, Scope, Segmenter, default_model, normalize, pii, prepare_terms_reporting,
+};
+
+use crate::progress::Progress;
 
 // ---------------------------------------------------------------------------
 // Arguments.
@@ -294,6 +298,11 @@ pub fn segment(args: SegmentArgs) -> anyhow::Result<ExitCode> {
     };
     let mut out = BufWriter::new(io::stdout().lock());
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let size = match &args.file {
+        Some(path) => fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+        None => 0,
+    };
+    let progress = Progress::bytes(size, "分词");
     let mut lines = reader.lines().enumerate().peekable();
     while lines.peek().is_some() {
         // (line, whether it is already normalised and masked)
@@ -336,6 +345,8 @@ pub fn segment(args: SegmentArgs) -> anyhow::Result<ExitCode> {
                             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             let Some(chunk) = chunks.get(i) else { break };
                             let mut out = String::with_capacity(chunk.len() * 400);
+                            let bytes: usize = chunk.iter().map(|(l, _)| l.len() + 1).sum();
+                            progress.inc_bytes(bytes as u64);
                             for (line, masked) in *chunk {
                                 if *masked {
                                     seg.write_tokens_normalized(line, &mut out);
@@ -370,6 +381,13 @@ pub fn segment(args: SegmentArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Segments every document's analysis terms on all cores, with progress on
+/// stderr for long inputs.
+fn segment_documents(docs: &mut [Document], seg: &Segmenter) {
+    let progress = Progress::new(docs.len() as u64, "分词");
+    prepare_terms_reporting(docs, seg, &|n| progress.inc(n as u64));
+}
+
 /// A line as `segment` reads it: normalised once, with personal data masked
 /// in the normalised text (the tokens equal those of masking first).
 fn mask_for_segmentation(line: &str) -> String {
@@ -388,7 +406,7 @@ pub fn analyze(cmd: AnalyzeCommand) -> anyhow::Result<ExitCode> {
 fn analyze_hotwords(args: HotwordsArgs) -> anyhow::Result<ExitCode> {
     let seg = Segmenter::shared();
     let mut docs = read_documents(&args.input)?;
-    prepare_terms(&mut docs, seg);
+    segment_documents(&mut docs, seg);
     let scope = Scope {
         from: args.from,
         to: args.to,
@@ -434,7 +452,7 @@ fn analyze_hotwords(args: HotwordsArgs) -> anyhow::Result<ExitCode> {
 fn analyze_rising(args: RisingArgs) -> anyhow::Result<ExitCode> {
     let seg = Segmenter::shared();
     let mut docs = read_documents(&args.input)?;
-    prepare_terms(&mut docs, seg);
+    segment_documents(&mut docs, seg);
     let mut options = RisingOptions::new(args.as_of);
     options.window_days = args.window_days;
     options.baseline_days = args.baseline_days;
@@ -583,7 +601,9 @@ pub fn classify(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
     let seg = Segmenter::shared();
     let mut out = BufWriter::new(io::stdout().lock());
     let mut rows = Vec::new();
+    let progress = Progress::new(docs.len() as u64, "分类");
     for doc in &docs {
+        progress.inc(1);
         let p = model.predict_with(&doc.text, seg);
         let line = ClassifiedLine {
             id: &doc.id,
