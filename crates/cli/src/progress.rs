@@ -2,8 +2,8 @@
 //!
 //! A bar is drawn only when standard error is a terminal (indicatif hides it
 //! otherwise), so scripts that capture stderr see nothing but errors, and
-//! only for work of at least [`Progress::MIN_UNITS`] units, so short runs
-//! stay quiet.
+//! only for work of at least [`Progress::MIN_UNITS`] texts or
+//! [`Progress::MIN_BYTES`] of input, so short runs stay quiet.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -15,9 +15,21 @@ impl Progress {
     /// before a bar would be worth reading.
     pub const MIN_UNITS: u64 = 20_000;
 
+    /// Input below this many bytes is short for a byte-counted bar.
+    pub const MIN_BYTES: u64 = 8 << 20;
+
     /// A bar for `total` units of `what` (e.g. "分词", "分类").
     pub fn new(total: u64, what: &str) -> Progress {
-        let bar = if total < Self::MIN_UNITS {
+        Progress::drawn_from(total, Self::MIN_UNITS, what)
+    }
+
+    /// A bar over `bytes` of input, counted in KiB.
+    pub fn bytes(bytes: u64, what: &str) -> Progress {
+        Progress::drawn_from(bytes / 1024, Self::MIN_BYTES / 1024, what)
+    }
+
+    fn drawn_from(total: u64, min: u64, what: &str) -> Progress {
+        let bar = if total < min {
             ProgressBar::hidden()
         } else {
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
@@ -30,11 +42,6 @@ impl Progress {
             bar
         };
         Progress(bar)
-    }
-
-    /// A bar over `bytes` of input, counted in KiB.
-    pub fn bytes(bytes: u64, what: &str) -> Progress {
-        Progress::new(bytes / 1024, what)
     }
 
     /// Whether nothing will be drawn.
