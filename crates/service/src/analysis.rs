@@ -10,7 +10,7 @@
 //! of complaints; the rising-word test is the text engine's own
 //! ([`xiaobao_text::rising_from_counts`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
@@ -269,9 +269,12 @@ impl Services {
         let window = self
             .term_scope(actor, filter, w.window_start, w.window_end)
             .await?;
-        let baseline = self
-            .term_scope(actor, filter, w.baseline_start, w.baseline_end)
-            .await?;
+        // The same organisation, category and channel: only the dates differ.
+        let baseline = TermScope {
+            from: w.baseline_start.to_string(),
+            to: w.baseline_end.to_string(),
+            ..window.clone()
+        };
         self.term_index.refresh(&self.store).await?;
         let window_tally = self.term_index.tally(&window);
         let baseline_tally = self.term_index.tally(&baseline);
@@ -298,27 +301,34 @@ impl Services {
             from: w.baseline_start.to_string(),
             ..window
         };
-        let days: Vec<String> = w
+        // Position of each day from the baseline start to `as_of`; days with
+        // no complaints in scope stay zero.
+        let days = w
             .baseline_start
             .iter_days()
             .take_while(|d| *d <= w.window_end)
-            .map(|d| d.to_string())
-            .collect();
+            .count();
         let stored = self.term_index.daily(&whole, &shown);
+        let positions: Vec<Option<usize>> = stored
+            .days
+            .iter()
+            .map(|d| {
+                let day = NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?;
+                usize::try_from((day - w.baseline_start).num_days()).ok()
+            })
+            .collect();
         let daily: BTreeMap<String, Vec<i64>> = shown
             .iter()
             .map(|t| {
-                let series = stored.terms.get(t);
-                let by_day: HashMap<&str, u64> = stored
-                    .days
+                let mut values = vec![0i64; days];
+                for (pos, n) in positions
                     .iter()
-                    .map(String::as_str)
-                    .zip(series.into_iter().flatten().copied())
-                    .collect();
-                let values = days
-                    .iter()
-                    .map(|d| by_day.get(d.as_str()).copied().unwrap_or(0) as i64)
-                    .collect();
+                    .zip(stored.terms.get(t).into_iter().flatten())
+                {
+                    if let Some(v) = pos.and_then(|i| values.get_mut(i)) {
+                        *v = *n as i64;
+                    }
+                }
                 (t.clone(), values)
             })
             .collect();
