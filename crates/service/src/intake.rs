@@ -4,6 +4,8 @@
 //! search tokens all happen here, the same way for every channel.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -217,6 +219,13 @@ impl Assigner {
 /// The part of intake that needs no database: validation, personal-data
 /// protection, masking, tags and search tokens. Pure CPU work, so imports run
 /// it on every core.
+/// One chunk of prepared rows, with its index in the import.
+type PreparedChunk = (usize, Vec<Result<Prepared, IntakeError>>);
+
+/// Rows per chunk of an import's preparation: large enough that handing out
+/// chunks costs nothing, small enough that writing starts early.
+const PREPARE_CHUNK: usize = 500;
+
 struct Prepared {
     valid: xiaobao_domain::intake::ValidComplaint,
     protected: ProtectedComplainant,
@@ -368,45 +377,47 @@ impl Services {
         })
     }
 
-    /// [`Services::prepare_pure`] over many inputs, split across the cores.
-    /// A worker that panicked fails the whole import: no row may go missing.
-    fn prepare_parallel(
+    /// [`Services::prepare_pure`] over many inputs on every core, in chunks
+    /// of [`PREPARE_CHUNK`] rows handed out in turn. Each chunk is sent as
+    /// soon as it is ready, tagged with its index, so that the caller can
+    /// write the first chunks while later ones are being prepared.
+    fn prepare_streaming(
         &self,
-        inputs: &[(usize, ComplaintInput)],
+        inputs: Arc<Vec<(usize, ComplaintInput)>>,
         now: DateTime<Utc>,
-    ) -> Result<Vec<Result<Prepared, IntakeError>>, IntakeError> {
+    ) -> tokio::sync::mpsc::UnboundedReceiver<PreparedChunk> {
+        let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+        let chunks = inputs.len().div_ceil(PREPARE_CHUNK);
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
-            .min(8);
-        if threads <= 1 || inputs.len() < 64 {
-            return Ok(inputs
-                .iter()
-                .map(|(_, i)| self.prepare_pure(i, now))
-                .collect());
+            .clamp(1, 8)
+            .min(chunks.max(1));
+        let next = Arc::new(AtomicUsize::new(0));
+        for _ in 0..threads {
+            let services = self.clone();
+            let inputs = Arc::clone(&inputs);
+            let next = Arc::clone(&next);
+            let sender = sender.clone();
+            std::thread::spawn(move || {
+                loop {
+                    let chunk = next.fetch_add(1, Ordering::Relaxed);
+                    if chunk >= chunks {
+                        break;
+                    }
+                    let start = chunk * PREPARE_CHUNK;
+                    let end = (start + PREPARE_CHUNK).min(inputs.len());
+                    let prepared = inputs[start..end]
+                        .iter()
+                        .map(|(_, input)| services.prepare_pure(input, now))
+                        .collect();
+                    // The receiver is gone when the import stopped early.
+                    if sender.send((chunk, prepared)).is_err() {
+                        break;
+                    }
+                }
+            });
         }
-        let chunk = inputs.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = inputs
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .map(|(_, i)| self.prepare_pure(i, now))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            let mut all = Vec::with_capacity(inputs.len());
-            for h in handles {
-                let part = h.join().map_err(|_| {
-                    IntakeError::Store(StoreError::Internal(
-                        "导入处理线程失败 import worker failed".into(),
-                    ))
-                })?;
-                all.extend(part);
-            }
-            Ok(all)
-        })
+        receiver
     }
 
     /// Validates and prepares one complaint for storage. All problems are
@@ -525,42 +536,92 @@ impl Services {
                 !skip
             })
             .collect();
-        // The CPU-heavy part on every core, then routing and assignment in order.
-        let prepared = self.prepare_parallel(&fresh, now)?;
-        let mut batch = Vec::with_capacity(fresh.len());
-        for ((row, _), result) in fresh.iter().zip(prepared) {
-            let outcome = match result {
-                Ok(p) => self.finish(actor, p, &mut assigner).await,
-                Err(e) => Err(e),
+        // The CPU-heavy part runs on every core; routing, assignment and
+        // writing follow chunk by chunk in file order, inside one
+        // transaction that is committed only when every row was good.
+        let started = std::time::Instant::now();
+        let total = fresh.len();
+        let inputs = Arc::new(fresh);
+        let mut chunks = self.prepare_streaming(Arc::clone(&inputs), now);
+        let mut writer = if report.errors.is_empty() && !dry_run && total > 0 {
+            Some(
+                self.store
+                    .begin_complaints(actor, &self.policy(), now)
+                    .await?,
+            )
+        } else {
+            None
+        };
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut next_chunk = 0;
+        let mut created = 0;
+        while next_chunk * PREPARE_CHUNK < total {
+            let prepared = match waiting.remove(&next_chunk) {
+                Some(prepared) => prepared,
+                None => match chunks.recv().await {
+                    Some((chunk, prepared)) => {
+                        waiting.insert(chunk, prepared);
+                        continue;
+                    }
+                    // Every sender is gone before the last chunk: a worker
+                    // panicked. Nothing is committed.
+                    None => {
+                        return Err(IntakeError::Store(StoreError::Internal(
+                            "导入处理线程失败 import worker failed".into(),
+                        )));
+                    }
+                },
             };
-            match outcome {
-                Ok(mut new) => {
-                    // Imported complaints are numbered by the day they were
-                    // received, so a migration of years of history does not
-                    // exhaust one day's 999,999 numbers.
-                    new.registered_at = Some(new.received_at);
-                    batch.push(new)
+            let offset = next_chunk * PREPARE_CHUNK;
+            next_chunk += 1;
+            let mut batch = Vec::with_capacity(prepared.len());
+            for (k, result) in prepared.into_iter().enumerate() {
+                let row = inputs[offset + k].0;
+                let outcome = match result {
+                    Ok(p) => self.finish(actor, p, &mut assigner).await,
+                    Err(e) => Err(e),
+                };
+                match outcome {
+                    Ok(mut new) => {
+                        // Imported complaints are numbered by the day they
+                        // were received, so a migration of years of history
+                        // does not exhaust one day's 999,999 numbers.
+                        new.registered_at = Some(new.received_at);
+                        batch.push(new)
+                    }
+                    Err(IntakeError::Invalid(errs)) => {
+                        report.errors.extend(errs.into_iter().map(|e| RowError {
+                            row,
+                            column: e.field,
+                            message: e.message,
+                        }))
+                    }
+                    Err(other) => return Err(other),
                 }
-                Err(IntakeError::Invalid(errs)) => {
-                    report.errors.extend(errs.into_iter().map(|e| RowError {
-                        row: *row,
-                        column: e.field,
-                        message: e.message,
-                    }))
-                }
-                Err(other) => return Err(other),
+            }
+            if !report.errors.is_empty() {
+                // Nothing will be kept; the rest is only validated.
+                writer = None;
+            }
+            if let Some(writer) = writer.as_mut() {
+                created += writer.write(&batch).await?.len();
             }
         }
-        if !report.errors.is_empty() || dry_run {
-            return Ok(report);
+        tracing::debug!(
+            rows = total,
+            seconds = started.elapsed().as_secs_f64(),
+            "import: rows prepared and written"
+        );
+        if let Some(writer) = writer
+            && report.errors.is_empty()
+        {
+            writer.commit().await?;
+            report.created = created;
         }
-        // One transaction per chunk would leave earlier chunks behind on a
-        // failure; the whole file is one transaction.
-        let ids = self
-            .store
-            .create_complaints(actor, &batch, &self.policy(), now)
-            .await?;
-        report.created = ids.len();
+        tracing::debug!(
+            seconds = started.elapsed().as_secs_f64(),
+            "import: committed"
+        );
         Ok(report)
     }
 }

@@ -21,6 +21,7 @@ xiaobao_testkit::backend_tests!(
     lists_filter_and_search,
     actions_follow_the_state_machine,
     batches_are_all_or_nothing,
+    many_rows_keep_their_text_and_order,
     deadlines_are_counted,
     capped_counts_keep_pages_and_scope,
 );
@@ -571,6 +572,90 @@ async fn batches_are_all_or_nothing(store: Store) {
             .await,
         Err(StoreError::Invalid(_))
     ));
+}
+
+/// Rows travel to the database as one JSON value per statement: text with
+/// quotes, backslashes, control characters and characters outside the BMP,
+/// NULLs and integers must arrive unchanged, in order, across statements;
+/// and a writer dropped before its commit keeps nothing.
+async fn many_rows_keep_their_text_and_order(store: Store) {
+    let (officer, _hz, _nb) = setup(&store).await;
+    let now = at("2026-11-27T10:00:00+08:00");
+    let awkward = "引号\"和反斜杠\\，换行\n制表\t，控制字符\u{1}，表情😀，𠀀";
+    let batch: Vec<NewComplaint> = (0..1_203u32)
+        .map(|i| {
+            let mut c = complaint(
+                if i % 2 == 0 { "HZ" } else { "NB" },
+                "2026-11-20T09:00:00+08:00",
+                &format!("{awkward} 第{i}件"),
+                "年费 退还",
+            );
+            c.external_id = Some(format!("MANY-{i}"));
+            c.amount_fen = if i % 3 == 0 {
+                None
+            } else {
+                Some(u64::from(i) * 100)
+            };
+            c
+        })
+        .collect();
+    let mut writer = store
+        .begin_complaints(&officer, policy(), now)
+        .await
+        .unwrap();
+    writer.write(&batch[..10]).await.unwrap();
+    drop(writer);
+    assert!(
+        store
+            .complaint_id_by_external_id("MANY-0")
+            .await
+            .unwrap()
+            .is_none(),
+        "nothing is kept without a commit"
+    );
+    let ids = store
+        .create_complaints(&officer, &batch, policy(), now)
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), batch.len());
+    for i in [0u32, 1, 499, 500, 501, 1_000, 1_202] {
+        let (id, number) = store
+            .complaint_id_by_external_id(&format!("MANY-{i}"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(id, ids[i as usize], "ids come back in input order");
+        assert_eq!(
+            number,
+            format!("TS20261127{:06}", i + 1),
+            "numbers follow input order"
+        );
+        let c = store.get_complaint(&officer, &id).await.unwrap();
+        assert_eq!(c.content, format!("{awkward} 第{i}件"));
+        let expected = if i % 3 == 0 {
+            None
+        } else {
+            Some(i as i64 * 100)
+        };
+        assert_eq!(c.amount_fen, expected);
+        assert_eq!(c.org_code, if i % 2 == 0 { "HZ" } else { "NB" });
+    }
+    let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    let found = store
+        .list_complaints(
+            &officer,
+            &ComplaintFilter {
+                per_page: 5,
+                page: 1,
+                search_tokens: Some("年费".into()),
+                ..Default::default()
+            },
+            today,
+            3,
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.total, 1_203, "every row reached the search index");
 }
 
 async fn deadlines_are_counted(store: Store) {

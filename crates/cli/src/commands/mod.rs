@@ -94,6 +94,11 @@ pub fn main() -> ExitCode {
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     let Cli { global, command } = cli;
+    // `serve` always logs; the other verbs log only when asked to with
+    // XIAOBAO_LOG (e.g. `XIAOBAO_LOG=debug` for an import's phase timings).
+    if std::env::var_os("XIAOBAO_LOG").is_some() && !matches!(command, Command::Serve(_)) {
+        crate::config::init_logging(crate::config::LogFormat::Text);
+    }
     // Verbs that work on files alone resolve no settings; the rest need them.
     let settings = || Settings::resolve(&global);
     match command {
