@@ -325,6 +325,12 @@ pub const SEARCH_COUNT_CAP: i64 = 2_000;
 /// path instead of a list of codes.
 const MAX_LISTED_ORGS: usize = 500;
 
+/// The search facets of the complaint `c` (PostgreSQL): its organisation
+/// and the month it was received, as the lexemes `o=CODE` and `m=YYYY-MM`.
+/// Migration `1003_complaint_search_facets.sql` computes the same.
+const SEARCH_FACETS: &str =
+    "array_to_tsvector(ARRAY['o=' || c.org_code, 'm=' || substr(c.received_on, 1, 7)])";
+
 /// The organisations whose complaints a list shows, resolved before the
 /// query: a list of codes (or no condition at all for the whole tree) lets
 /// the database use the complaint indexes, where a `LIKE` on the joined
@@ -356,7 +362,13 @@ impl ListConditions<'_> {
 
     /// The conditions, their values bound to `q`.
     fn terms(&self, q: &mut Sql) -> Vec<String> {
-        let f = self.filter;
+        let mut terms = self.org_terms(q);
+        terms.extend(self.filter_terms(q));
+        terms
+    }
+
+    /// The organisation scope's condition, if any.
+    fn org_terms(&self, q: &mut Sql) -> Vec<String> {
         let mut terms = Vec::new();
         match self.orgs {
             OrgScope::Everything | OrgScope::Nothing => {}
@@ -371,6 +383,13 @@ impl ListConditions<'_> {
                 ));
             }
         }
+        terms
+    }
+
+    /// Every condition but the organisation scope.
+    fn filter_terms(&self, q: &mut Sql) -> Vec<String> {
+        let f = self.filter;
+        let mut terms = Vec::new();
         if !f.states.is_empty() {
             let placeholders: Vec<String> = f.states.iter().map(|s| q.text(s.clone())).collect();
             terms.push(format!("c.state IN ({})", placeholders.join(", ")));
@@ -672,21 +691,30 @@ impl Store {
                 .drain(..)
                 .map(|(id, tokens)| vec![Param::Text(id), Param::Text(tokens)])
                 .collect();
-            let (table, columns) = match backend {
-                Backend::Sqlite => ("complaint_fts", ["complaint_id", "tokens"]),
-                Backend::Postgres => ("complaint_search", ["complaint_id", "tsv"]),
-            };
-            // PostgreSQL turns the segmented words into the tsvector itself.
-            Sql::insert_json_rows_as(backend, table, &columns, &search, |column, value| {
-                if column == "tsv" {
-                    format!("to_tsvector('simple', {value})")
-                } else {
-                    value
+            let q = match backend {
+                Backend::Sqlite => Sql::insert_json_rows(
+                    backend,
+                    "complaint_fts",
+                    &["complaint_id", "tokens"],
+                    &search,
+                )?,
+                // The segmented words become the tsvector in the database;
+                // the time received and the facets come from the complaint
+                // rows written just before.
+                Backend::Postgres => {
+                    let mut q = Sql::new(&format!(
+                        "INSERT INTO complaint_search (complaint_id, tsv, received_at, facets)
+                         SELECT c.id, to_tsvector('simple', r.value ->> 1), c.received_at, {SEARCH_FACETS}
+                         FROM jsonb_array_elements("
+                    ));
+                    let p = q.text(crate::sql::json_rows(&search)?);
+                    q.push(&format!(
+                        "{p}::jsonb) r JOIN complaints c ON c.id = r.value ->> 0"
+                    ));
+                    q
                 }
-            })?
-            .query()
-            .execute(&mut **tx)
-            .await?;
+            };
+            q.query().execute(&mut **tx).await?;
         }
         staged.complaints.clear();
         staged.events.clear();
@@ -843,6 +871,17 @@ impl Store {
                 "该投诉刚被他人修改，请刷新后重试 the complaint was changed by someone else; reload and retry".into(),
             )
             .into());
+        }
+        if self.backend() == Backend::Postgres {
+            // A transfer moves the complaint to another organisation's facet.
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE complaint_search s SET facets = {SEARCH_FACETS}
+                 FROM complaints c WHERE c.id = s.complaint_id AND s.complaint_id = $1"
+            )))
+            .bind(&row.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::from)?;
         }
         let seq: i64 = sqlx::query_scalar(
             "SELECT COALESCE(MAX(seq), 0) + 1 FROM complaint_events WHERE complaint_id = $1",
@@ -1065,6 +1104,11 @@ impl Store {
         per_page: i64,
         offset: i64,
     ) -> Result<Page<ComplaintSummary>, StoreError> {
+        if self.backend() == Backend::Postgres {
+            return self
+                .relevant_matches_by_month(cond, tokens, limit, per_page, offset)
+                .await;
+        }
         // The matches: at most `limit + 1`, the most recently recorded first.
         // The complaint is joined here only for the filters' columns.
         let mut inner = Sql::default();
@@ -1136,28 +1180,161 @@ impl Store {
             }
         };
         let page: Vec<&String> = rows.iter().map(|r| &r.0).collect();
-        let mut items = Vec::new();
-        if !page.is_empty() {
-            let mut q = Sql::new(&format!(
-                "SELECT {SUMMARY_COLUMNS} FROM complaints c JOIN orgs o ON o.code = c.org_code WHERE c.id IN ("
-            ));
-            let placeholders: Vec<String> = page.iter().map(|id| q.text(id.as_str())).collect();
-            q.push(&placeholders.join(", ")).push(")");
-            let mut rows = q
-                .query_as::<ComplaintSummary>()
-                .fetch_all(&self.pool)
-                .await?;
-            for id in &page {
-                if let Some(i) = rows.iter().position(|r| &r.id == *id) {
-                    items.push(rows.swap_remove(i));
-                }
-            }
-        }
+        let items = self.summaries_in_order(&page).await?;
         Ok(Page {
             items,
             total: matched.min(limit),
             total_capped: matched > limit,
         })
+    }
+
+    /// The summaries of these complaints, in this order.
+    async fn summaries_in_order(
+        &self,
+        ids: &[&String],
+    ) -> Result<Vec<ComplaintSummary>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = Sql::new(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM complaints c JOIN orgs o ON o.code = c.org_code WHERE c.id IN ("
+        ));
+        let placeholders: Vec<String> = ids.iter().map(|id| q.text(id.as_str())).collect();
+        q.push(&placeholders.join(", ")).push(")");
+        let mut rows = q
+            .query_as::<ComplaintSummary>()
+            .fetch_all(&self.pool)
+            .await?;
+        let mut items = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(i) = rows.iter().position(|r| &r.id == *id) {
+                items.push(rows.swap_remove(i));
+            }
+        }
+        Ok(items)
+    }
+
+    /// [`Store::relevant_matches`] on PostgreSQL: relevance is ranked among
+    /// the `limit` most recently received matches, found month by month.
+    ///
+    /// The search index holds each complaint's organisation and month beside
+    /// its words (migration `1003_complaint_search_facets.sql`), so one GIN
+    /// scan intersects the words with the organisations in scope and the
+    /// months of a window: the next and current month, then the last 4, the
+    /// last 13, and at last every month. The first window holding more than
+    /// `limit` matches holds the newest `limit + 1`; a rarer word widens the
+    /// window, at the cost of one cheap index scan per step. Only the rows of
+    /// the window's matches are read, never every match of a common word.
+    async fn relevant_matches_by_month(
+        &self,
+        cond: &ListConditions<'_>,
+        tokens: &str,
+        limit: i64,
+        per_page: i64,
+        offset: i64,
+    ) -> Result<Page<ComplaintSummary>, StoreError> {
+        use chrono::Datelike;
+        let this_month =
+            NaiveDate::from_ymd_opt(cond.today.year(), cond.today.month(), 1).unwrap_or(cond.today);
+        let org_facets = match cond.orgs {
+            OrgScope::Codes(codes) => Some(
+                codes
+                    .iter()
+                    .map(|code| tsquery_lexeme(&format!("o={code}")))
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+            ),
+            _ => None,
+        };
+        let windows = [Some(2u32), Some(4), Some(13), None];
+        for (step, months) in windows.iter().enumerate() {
+            let last = step + 1 == windows.len();
+            let mut facets = Vec::new();
+            if let Some(orgs) = &org_facets {
+                facets.push(format!("({orgs})"));
+            }
+            if let Some(months) = months {
+                let names: Vec<String> = (0..*months)
+                    .filter_map(|back| {
+                        // From next month backwards.
+                        let shift = chrono::Months::new(back);
+                        (this_month + chrono::Months::new(1)).checked_sub_months(shift)
+                    })
+                    .map(|m| tsquery_lexeme(&format!("m={}", m.format("%Y-%m"))))
+                    .collect();
+                facets.push(format!("({})", names.join(" | ")));
+            }
+            let mut inner = Sql::default();
+            let words = inner.text(tokens.to_string());
+            let mut terms = vec![format!("s.tsv @@ plainto_tsquery('simple', {words})")];
+            if !facets.is_empty() {
+                let f = inner.text(facets.join(" & "));
+                terms.push(format!("s.facets @@ {f}::tsquery"));
+            }
+            // The complaint is joined only for conditions on its columns.
+            let mut on_complaint = Vec::new();
+            if org_facets.is_none() {
+                on_complaint.extend(cond.org_terms(&mut inner));
+            }
+            on_complaint.extend(cond.filter_terms(&mut inner));
+            let join = if on_complaint.is_empty() {
+                ""
+            } else {
+                " JOIN complaints c ON c.id = s.complaint_id"
+            };
+            terms.extend(on_complaint);
+            let mut inner = inner.wrapped(
+                &format!(
+                    "SELECT s.complaint_id, s.received_at, s.tsv FROM complaint_search s{join}"
+                ),
+                "",
+            );
+            push_where(&mut inner, &terms);
+            let l = inner.int(limit + 1);
+            inner.push(&format!(
+                " ORDER BY s.received_at DESC, s.complaint_id DESC LIMIT {l}"
+            ));
+            let mut q = inner.clone();
+            let within = q.int(limit);
+            let per = q.int(per_page);
+            let skip = q.int(offset);
+            let q = q.wrapped(
+                &format!(
+                    "SELECT x.complaint_id, x.n FROM (
+                       SELECT m.complaint_id, ts_rank(m.tsv, plainto_tsquery('simple', {words})) AS rank,
+                              m.received_at, COUNT(*) OVER () AS n,
+                              ROW_NUMBER() OVER (ORDER BY m.received_at DESC, m.complaint_id DESC) AS seq
+                       FROM ("
+                ),
+                &format!(
+                    ") m) x WHERE x.seq <= {within}
+                     ORDER BY x.rank DESC, x.received_at DESC, x.complaint_id DESC
+                     LIMIT {per} OFFSET {skip}"
+                ),
+            );
+            let rows: Vec<(String, i64)> = q.query_as().fetch_all(&self.pool).await?;
+            let matched = match rows.first() {
+                Some((_, n)) => *n,
+                None if offset == 0 => 0,
+                // Past the last page: the number of matches alone.
+                None => {
+                    inner
+                        .wrapped("SELECT COUNT(*) FROM (", ") m")
+                        .query_scalar_i64()
+                        .fetch_one(&self.pool)
+                        .await?
+                }
+            };
+            if matched > limit || last {
+                let ids: Vec<&String> = rows.iter().map(|r| &r.0).collect();
+                return Ok(Page {
+                    items: self.summaries_in_order(&ids).await?,
+                    total: matched.min(limit),
+                    total_capped: matched > limit,
+                });
+            }
+        }
+        Err(StoreError::Internal("search windows exhausted".into()))
     }
 
     fn push_search_join(&self, q: &mut Sql, filter: &ComplaintFilter) -> bool {
@@ -1700,4 +1877,10 @@ impl Staged {
             Param::text(payload.to_string()),
         ]);
     }
+}
+
+/// `text` as one quoted lexeme of a `tsquery` (PostgreSQL's input syntax:
+/// single quotes, a quote or backslash inside doubled or escaped).
+fn tsquery_lexeme(text: &str) -> String {
+    format!("'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
 }

@@ -128,18 +128,6 @@ impl Sql {
         columns: &[&str],
         rows: &[Vec<Param>],
     ) -> Result<Sql, StoreError> {
-        Sql::insert_json_rows_as(backend, table, columns, rows, |_, value| value)
-    }
-
-    /// [`Sql::insert_json_rows`] with each column's value passed through
-    /// `expression(column, value)`, e.g. to compute a column in SQL.
-    pub fn insert_json_rows_as(
-        backend: Backend,
-        table: &str,
-        columns: &[&str],
-        rows: &[Vec<Param>],
-        expression: impl Fn(&str, String) -> String,
-    ) -> Result<Sql, StoreError> {
         let integer: Vec<bool> = match rows.first() {
             Some(row) => row
                 .iter()
@@ -147,17 +135,12 @@ impl Sql {
                 .collect(),
             None => vec![false; columns.len()],
         };
-        let values: Vec<String> = columns
-            .iter()
-            .enumerate()
-            .map(|(i, column)| {
-                let value = match backend {
-                    Backend::Postgres if integer.get(i) == Some(&true) => {
-                        format!("(r.value ->> {i})::bigint")
-                    }
-                    _ => format!("r.value ->> {i}"),
-                };
-                expression(column, value)
+        let values: Vec<String> = (0..columns.len())
+            .map(|i| match backend {
+                Backend::Postgres if integer.get(i) == Some(&true) => {
+                    format!("(r.value ->> {i})::bigint")
+                }
+                _ => format!("r.value ->> {i}"),
             })
             .collect();
         let mut q = Sql::new(&format!(
@@ -192,4 +175,10 @@ impl Sql {
         bind_all!(q, self.params);
         q
     }
+}
+
+/// Rows as one JSON array of arrays (see [`Sql::insert_json_rows`]).
+pub(crate) fn json_rows(rows: &[Vec<Param>]) -> Result<String, StoreError> {
+    serde_json::to_string(rows)
+        .map_err(|e| StoreError::Internal(format!("无法编码待写入的行 cannot encode rows: {e}")))
 }

@@ -14,7 +14,7 @@ use xiaobao_store::complaints::{
     ProtectedField,
 };
 use xiaobao_store::orgs::NewOrg;
-use xiaobao_store::{Store, StoreError};
+use xiaobao_store::{Backend, Store, StoreError};
 
 xiaobao_testkit::backend_tests!(
     registration_numbers_and_scope,
@@ -22,6 +22,7 @@ xiaobao_testkit::backend_tests!(
     actions_follow_the_state_machine,
     batches_are_all_or_nothing,
     many_rows_keep_their_text_and_order,
+    search_ranks_the_newest_matches_in_scope,
     deadlines_are_counted,
     capped_counts_keep_pages_and_scope,
 );
@@ -656,6 +657,104 @@ async fn many_rows_keep_their_text_and_order(store: Store) {
         .await
         .unwrap();
     assert_eq!(found.total, 1_203, "every row reached the search index");
+}
+
+/// A search that matches more than its cap ranks the most recently received
+/// matches; rarer words are found however old; the organisation scope holds,
+/// also after a transfer.
+async fn search_ranks_the_newest_matches_in_scope(store: Store) {
+    let (officer, hz, nb) = setup(&store).await;
+    let now = at("2026-11-27T10:00:00+08:00");
+    let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    let received = [
+        ("HZ", "2026-11-20T09:00:00+08:00"),
+        ("NB", "2026-11-10T09:00:00+08:00"),
+        ("HZ01", "2026-08-15T09:00:00+08:00"),
+        ("NB", "2026-08-01T09:00:00+08:00"),
+        ("HZ", "2024-05-01T09:00:00+08:00"),
+        ("NB", "2024-03-01T09:00:00+08:00"),
+    ];
+    let batch: Vec<NewComplaint> = received
+        .iter()
+        .map(|(org, at)| complaint(org, at, &format!("年费 {at}"), "年费 扣收"))
+        .collect();
+    let ids = store
+        .create_complaints(&officer, &batch, policy(), now)
+        .await
+        .unwrap();
+    let search = |cap: i64, actor: Actor, words: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .list_complaints_counting_to(
+                    &actor,
+                    &ComplaintFilter {
+                        per_page: u32::try_from(cap.min(10)).unwrap(),
+                        page: 1,
+                        search_tokens: Some(words.into()),
+                        ..Default::default()
+                    },
+                    today,
+                    3,
+                    cap,
+                )
+                .await
+                .unwrap()
+        }
+    };
+    // Capped at 3: relevance is ranked among the three most recent matches
+    // (PostgreSQL: received; SQLite: recorded in the full-text index), shown
+    // newest received first when equally relevant.
+    let postgres = store.backend() == Backend::Postgres;
+    let page = search(3, officer.clone(), "年费").await;
+    assert!(page.total_capped);
+    assert_eq!(page.total, 3);
+    let found: Vec<&str> = page.items.iter().map(|c| c.id.as_str()).collect();
+    if postgres {
+        assert_eq!(found, [&ids[0], &ids[1], &ids[2]]);
+    } else {
+        assert_eq!(found, [&ids[3], &ids[4], &ids[5]]);
+    }
+    // Uncapped: every match, two years old included.
+    let page = search(100, officer.clone(), "年费").await;
+    assert!(!page.total_capped);
+    assert_eq!(page.total, 6);
+    let page = search(100, hz.clone(), "年费").await;
+    assert_eq!(page.total, 3, "杭州分行 and its sub-branch only");
+    let page = search(2, hz.clone(), "年费").await;
+    let found: Vec<&str> = page.items.iter().map(|c| c.id.as_str()).collect();
+    if postgres {
+        assert_eq!(found, [&ids[0], &ids[2]]);
+    } else {
+        assert_eq!(found, [&ids[2], &ids[4]]);
+    }
+    assert!(page.total_capped);
+    // A word in one old complaint only.
+    let page = search(100, officer.clone(), "2024-05-01T09:00:00+08:00").await;
+    assert_eq!(page.total, 0, "the search words are the segmented tokens");
+    // After a transfer the complaint is searched in its new organisation.
+    store
+        .apply_complaint_action(&hz, &ids[4], &Action::Accept, policy(), now)
+        .await
+        .unwrap();
+    store
+        .apply_complaint_action(
+            &hz,
+            &ids[4],
+            &Action::Transfer {
+                to_org: "NB".into(),
+                reason: "属宁波分行业务".into(),
+                to_is_branch: None,
+            },
+            policy(),
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(search(100, hz.clone(), "年费").await.total, 2);
+    let page = search(100, nb, "扣收").await;
+    assert_eq!(page.total, 4);
+    assert!(page.items.iter().any(|c| c.id == ids[4]));
 }
 
 async fn deadlines_are_counted(store: Store) {
