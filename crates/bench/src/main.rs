@@ -212,6 +212,15 @@ async fn list_latency(database: &str, runs: usize) -> anyhow::Result<()> {
                 ..Default::default()
             }),
         ),
+        (
+            "search 年费 + category (branch handler)",
+            &branch,
+            page(ComplaintFilter {
+                search_tokens: Some("年费".into()),
+                business_category: Some(card.clone()),
+                ..Default::default()
+            }),
+        ),
     ];
     let mut timings = Vec::new();
     for (name, actor, filter) in &cases {

@@ -325,11 +325,46 @@ pub const SEARCH_COUNT_CAP: i64 = 2_000;
 /// path instead of a list of codes.
 const MAX_LISTED_ORGS: usize = 500;
 
-/// The search facets of the complaint `c` (PostgreSQL): its organisation
-/// and the month it was received, as the lexemes `o=CODE` and `m=YYYY-MM`.
-/// Migration `1003_complaint_search_facets.sql` computes the same.
-const SEARCH_FACETS: &str =
-    "array_to_tsvector(ARRAY['o=' || c.org_code, 'm=' || substr(c.received_on, 1, 7)])";
+/// The search facets of the complaint `c` (PostgreSQL), as lexemes: its
+/// organisation `o=CODE`, the month received `m=YYYY-MM`, and the columns
+/// lists filter on by equality: state `s=`, business category `b=`, reason
+/// `r=`, channel `ch=`, source `src=`, assignee `a=` (when assigned).
+/// Migration `1003_complaint_search_facets.sql` computes the same; every
+/// action refreshes them.
+const SEARCH_FACETS: &str = "array_to_tsvector(array_remove(ARRAY['o=' || c.org_code, \
+     'm=' || substr(c.received_on, 1, 7), 's=' || c.state, 'b=' || c.business_category, \
+     'r=' || c.reason, 'ch=' || c.channel, 'src=' || c.source, 'a=' || c.assignee], NULL))";
+
+/// Months a PostgreSQL search reads one by one, newest first, before it
+/// reads all older matches at once.
+const SEARCH_SINGLE_MONTHS: u32 = 7;
+
+/// The complaint column behind a facet prefix of [`SEARCH_FACETS`].
+fn facet_column(prefix: &str) -> &'static str {
+    match prefix {
+        "s" => "c.state",
+        "b" => "c.business_category",
+        "r" => "c.reason",
+        "ch" => "c.channel",
+        "src" => "c.source",
+        "a" => "c.assignee",
+        _ => "c.org_code",
+    }
+}
+
+/// A tsquery matching any of these values of one facet.
+fn facet_any(prefix: &str, values: &[String]) -> String {
+    let lexemes: Vec<String> = values
+        .iter()
+        .map(|v| tsquery_lexeme(&format!("{prefix}={v}")))
+        .collect();
+    format!("({})", lexemes.join(" | "))
+}
+
+/// The month facet of the month starting on `first`.
+fn month_facet_name(first: NaiveDate) -> String {
+    format!("m={}", first.format("%Y-%m"))
+}
 
 /// The organisations whose complaints a list shows, resolved before the
 /// query: a list of codes (or no condition at all for the whole tree) lets
@@ -388,24 +423,47 @@ impl ListConditions<'_> {
 
     /// Every condition but the organisation scope.
     fn filter_terms(&self, q: &mut Sql) -> Vec<String> {
-        let f = self.filter;
         let mut terms = Vec::new();
-        if !f.states.is_empty() {
-            let placeholders: Vec<String> = f.states.iter().map(|s| q.text(s.clone())).collect();
-            terms.push(format!("c.state IN ({})", placeholders.join(", ")));
+        for (prefix, values) in self.equality_filters() {
+            let column = facet_column(prefix);
+            let placeholders: Vec<String> = values.iter().map(|v| q.text(v.clone())).collect();
+            terms.push(if placeholders.len() == 1 {
+                format!("{column} = {}", placeholders[0])
+            } else {
+                format!("{column} IN ({})", placeholders.join(", "))
+            });
         }
-        for (column, value) in [
-            ("c.business_category", &f.business_category),
-            ("c.reason", &f.reason),
-            ("c.channel", &f.channel),
-            ("c.source", &f.source),
-            ("c.assignee", &f.assignee),
+        terms.extend(self.other_terms(q));
+        terms
+    }
+
+    /// The filters that ask a column for one of some values, by their
+    /// search facet prefix ([`SEARCH_FACETS`]).
+    fn equality_filters(&self) -> Vec<(&'static str, Vec<String>)> {
+        let f = self.filter;
+        let mut filters = Vec::new();
+        if !f.states.is_empty() {
+            filters.push(("s", f.states.clone()));
+        }
+        for (prefix, value) in [
+            ("b", &f.business_category),
+            ("r", &f.reason),
+            ("ch", &f.channel),
+            ("src", &f.source),
+            ("a", &f.assignee),
         ] {
             if let Some(v) = value {
-                let p = q.text(v.clone());
-                terms.push(format!("{column} = {p}"));
+                filters.push((prefix, vec![v.clone()]));
             }
         }
+        filters
+    }
+
+    /// The conditions that are neither the organisation scope nor an
+    /// equality: vulnerable flags, the days received, deadlines.
+    fn other_terms(&self, q: &mut Sql) -> Vec<String> {
+        let f = self.filter;
+        let mut terms = Vec::new();
         if let Some(flag) = &f.vulnerable_flag {
             let p = q.text(format!("%\"{}\"%", flag.replace(['%', '_', '\\'], "")));
             terms.push(format!("c.vulnerable_flags LIKE {p}"));
@@ -666,6 +724,7 @@ impl Store {
         staged: &mut Staged,
     ) -> Result<(), StoreError> {
         let backend = self.backend();
+        let t0 = std::time::Instant::now();
         if !staged.complaints.is_empty() {
             Sql::insert_json_rows(backend, "complaints", &COMPLAINT_COLUMNS, &staged.complaints)?
                 .query()
@@ -679,12 +738,14 @@ impl Store {
                     other => other,
                 })?;
         }
+        let t1 = std::time::Instant::now();
         if !staged.events.is_empty() {
             Sql::insert_json_rows(backend, "complaint_events", &EVENT_COLUMNS, &staged.events)?
                 .query()
                 .execute(&mut **tx)
                 .await?;
         }
+        let t2 = std::time::Instant::now();
         if !staged.search.is_empty() {
             let search: Vec<Vec<Param>> = staged
                 .search
@@ -716,6 +777,12 @@ impl Store {
             };
             q.query().execute(&mut **tx).await?;
         }
+        tracing::debug!(
+            c = (t1 - t0).as_secs_f64(),
+            e = (t2 - t1).as_secs_f64(),
+            s = t2.elapsed().as_secs_f64(),
+            "TEMP flush"
+        );
         staged.complaints.clear();
         staged.events.clear();
         Ok(())
@@ -1217,14 +1284,15 @@ impl Store {
     /// [`Store::relevant_matches`] on PostgreSQL: relevance is ranked among
     /// the `limit` most recently received matches, found month by month.
     ///
-    /// The search index holds each complaint's organisation and month beside
-    /// its words (migration `1003_complaint_search_facets.sql`), so one GIN
-    /// scan intersects the words with the organisations in scope and the
-    /// months of a window: the next and current month, then the last 4, the
-    /// last 13, and at last every month. The first window holding more than
-    /// `limit` matches holds the newest `limit + 1`; a rarer word widens the
-    /// window, at the cost of one cheap index scan per step. Only the rows of
-    /// the window's matches are read, never every match of a common word.
+    /// The search index keeps each complaint's facets beside its words: the
+    /// organisation, the month received and the columns lists filter on by
+    /// equality (migration `1003_complaint_search_facets.sql`). One GIN scan
+    /// intersects the words with the facets asked for and one month; months
+    /// are read newest first (from next month, for clocks a little ahead)
+    /// until more than `limit` matches are found, then the older rest in one
+    /// scan. Only the rows of those matches are read: a common word costs a
+    /// month of its matches, not all of them, and the complaint itself is
+    /// read only for the few filters the facets cannot answer.
     async fn relevant_matches_by_month(
         &self,
         cond: &ListConditions<'_>,
@@ -1234,107 +1302,112 @@ impl Store {
         offset: i64,
     ) -> Result<Page<ComplaintSummary>, StoreError> {
         use chrono::Datelike;
+        let mut facets = Vec::new();
+        if let OrgScope::Codes(codes) = cond.orgs {
+            facets.push(facet_any("o", codes));
+        }
+        for (prefix, values) in cond.equality_filters() {
+            facets.push(facet_any(prefix, &values));
+        }
+        let from = cond.filter.received_from;
+        let to = cond.filter.received_to;
         let this_month =
             NaiveDate::from_ymd_opt(cond.today.year(), cond.today.month(), 1).unwrap_or(cond.today);
-        let org_facets = match cond.orgs {
-            OrgScope::Codes(codes) => Some(
-                codes
-                    .iter()
-                    .map(|code| tsquery_lexeme(&format!("o={code}")))
-                    .collect::<Vec<_>>()
-                    .join(" | "),
-            ),
-            _ => None,
-        };
-        let windows = [Some(2u32), Some(4), Some(13), None];
-        for (step, months) in windows.iter().enumerate() {
-            let last = step + 1 == windows.len();
-            let mut facets = Vec::new();
-            if let Some(orgs) = &org_facets {
-                facets.push(format!("({orgs})"));
+        let newest = this_month + chrono::Months::new(1);
+        let wanted = usize::try_from(limit + 1).unwrap_or(usize::MAX);
+        // (complaint id, received at, relevance), newest first.
+        let mut found: Vec<(String, String, f64)> = Vec::new();
+        let mut read_months = Vec::new();
+        for back in 0..=SEARCH_SINGLE_MONTHS {
+            if found.len() >= wanted {
+                break;
             }
-            if let Some(months) = months {
-                let names: Vec<String> = (0..*months)
-                    .filter_map(|back| {
-                        // From next month backwards.
-                        let shift = chrono::Months::new(back);
-                        (this_month + chrono::Months::new(1)).checked_sub_months(shift)
-                    })
-                    .map(|m| tsquery_lexeme(&format!("m={}", m.format("%Y-%m"))))
-                    .collect();
-                facets.push(format!("({})", names.join(" | ")));
+            let older_rest = back == SEARCH_SINGLE_MONTHS;
+            let month = newest.checked_sub_months(chrono::Months::new(back));
+            let month_facet = match month {
+                Some(first) if !older_rest => {
+                    let last = first + chrono::Months::new(1) - chrono::Duration::days(1);
+                    if to.is_some_and(|to| first > to) {
+                        read_months.push(first);
+                        continue;
+                    }
+                    if from.is_some_and(|from| last < from) {
+                        break;
+                    }
+                    read_months.push(first);
+                    tsquery_lexeme(&month_facet_name(first))
+                }
+                _ => {
+                    if from.is_some_and(|from| read_months.last().is_some_and(|m| *m <= from)) {
+                        break;
+                    }
+                    let read: Vec<String> = read_months
+                        .iter()
+                        .map(|m| tsquery_lexeme(&month_facet_name(*m)))
+                        .collect();
+                    format!("!({})", read.join(" | "))
+                }
+            };
+            let mut q = Sql::default();
+            let words = q.text(tokens.to_string());
+            let mut all_facets = facets.clone();
+            all_facets.push(format!("({month_facet})"));
+            let f = q.text(all_facets.join(" & "));
+            let mut terms = vec![
+                format!("s.tsv @@ plainto_tsquery('simple', {words})"),
+                format!("s.facets @@ {f}::tsquery"),
+            ];
+            if let Some(from) = from {
+                let t = q.text(china_day_start(from));
+                terms.push(format!("s.received_at >= {t}"));
             }
-            let mut inner = Sql::default();
-            let words = inner.text(tokens.to_string());
-            let mut terms = vec![format!("s.tsv @@ plainto_tsquery('simple', {words})")];
-            if !facets.is_empty() {
-                let f = inner.text(facets.join(" & "));
-                terms.push(format!("s.facets @@ {f}::tsquery"));
+            if let Some(next) = to.and_then(|to| to.succ_opt()) {
+                let t = q.text(china_day_start(next));
+                terms.push(format!("s.received_at < {t}"));
             }
-            // The complaint is joined only for conditions on its columns.
+            // The complaint is joined only for conditions the facets lack.
             let mut on_complaint = Vec::new();
-            if org_facets.is_none() {
-                on_complaint.extend(cond.org_terms(&mut inner));
+            if !matches!(cond.orgs, OrgScope::Codes(_)) {
+                on_complaint.extend(cond.org_terms(&mut q));
             }
-            on_complaint.extend(cond.filter_terms(&mut inner));
+            on_complaint.extend(cond.other_terms(&mut q));
             let join = if on_complaint.is_empty() {
                 ""
             } else {
                 " JOIN complaints c ON c.id = s.complaint_id"
             };
             terms.extend(on_complaint);
-            let mut inner = inner.wrapped(
+            let mut q = q.wrapped(
                 &format!(
-                    "SELECT s.complaint_id, s.received_at, s.tsv FROM complaint_search s{join}"
+                    "SELECT s.complaint_id, s.received_at,
+                            ts_rank(s.tsv, plainto_tsquery('simple', {words}))::float8
+                     FROM complaint_search s{join}"
                 ),
                 "",
             );
-            push_where(&mut inner, &terms);
-            let l = inner.int(limit + 1);
-            inner.push(&format!(
+            push_where(&mut q, &terms);
+            let l = q.int(i64::try_from(wanted - found.len()).unwrap_or(i64::MAX));
+            q.push(&format!(
                 " ORDER BY s.received_at DESC, s.complaint_id DESC LIMIT {l}"
             ));
-            let mut q = inner.clone();
-            let within = q.int(limit);
-            let per = q.int(per_page);
-            let skip = q.int(offset);
-            let q = q.wrapped(
-                &format!(
-                    "SELECT x.complaint_id, x.n FROM (
-                       SELECT m.complaint_id, ts_rank(m.tsv, plainto_tsquery('simple', {words})) AS rank,
-                              m.received_at, COUNT(*) OVER () AS n,
-                              ROW_NUMBER() OVER (ORDER BY m.received_at DESC, m.complaint_id DESC) AS seq
-                       FROM ("
-                ),
-                &format!(
-                    ") m) x WHERE x.seq <= {within}
-                     ORDER BY x.rank DESC, x.received_at DESC, x.complaint_id DESC
-                     LIMIT {per} OFFSET {skip}"
-                ),
-            );
-            let rows: Vec<(String, i64)> = q.query_as().fetch_all(&self.pool).await?;
-            let matched = match rows.first() {
-                Some((_, n)) => *n,
-                None if offset == 0 => 0,
-                // Past the last page: the number of matches alone.
-                None => {
-                    inner
-                        .wrapped("SELECT COUNT(*) FROM (", ") m")
-                        .query_scalar_i64()
-                        .fetch_one(&self.pool)
-                        .await?
-                }
-            };
-            if matched > limit || last {
-                let ids: Vec<&String> = rows.iter().map(|r| &r.0).collect();
-                return Ok(Page {
-                    items: self.summaries_in_order(&ids).await?,
-                    total: matched.min(limit),
-                    total_capped: matched > limit,
-                });
-            }
+            let rows: Vec<(String, String, f64)> = q.query_as().fetch_all(&self.pool).await?;
+            found.extend(rows);
         }
-        Err(StoreError::Internal("search windows exhausted".into()))
+        let matched = i64::try_from(found.len()).unwrap_or(i64::MAX);
+        found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        found.sort_by(|a, b| {
+            b.2.total_cmp(&a.2)
+                .then_with(|| b.1.cmp(&a.1))
+                .then_with(|| b.0.cmp(&a.0))
+        });
+        let skip = usize::try_from(offset).unwrap_or(usize::MAX);
+        let take = usize::try_from(per_page).unwrap_or(0);
+        let ids: Vec<&String> = found.iter().skip(skip).take(take).map(|r| &r.0).collect();
+        Ok(Page {
+            items: self.summaries_in_order(&ids).await?,
+            total: matched.min(limit),
+            total_capped: matched > limit,
+        })
     }
 
     fn push_search_join(&self, q: &mut Sql, filter: &ComplaintFilter) -> bool {

@@ -752,6 +752,69 @@ async fn search_ranks_the_newest_matches_in_scope(store: Store) {
         .await
         .unwrap();
     assert_eq!(search(100, hz.clone(), "年费").await.total, 2);
+    // Filters beside the words: days received, state, category.
+    let filtered = |filter: ComplaintFilter| {
+        let store = store.clone();
+        let officer = officer.clone();
+        async move {
+            store
+                .list_complaints(
+                    &officer,
+                    &ComplaintFilter {
+                        per_page: 10,
+                        page: 1,
+                        search_tokens: Some("年费".into()),
+                        ..filter
+                    },
+                    today,
+                    3,
+                )
+                .await
+                .unwrap()
+        }
+    };
+    let august = filtered(ComplaintFilter {
+        received_from: NaiveDate::from_ymd_opt(2026, 8, 1),
+        received_to: NaiveDate::from_ymd_opt(2026, 8, 31),
+        ..Default::default()
+    })
+    .await;
+    let mut found: Vec<&str> = august.items.iter().map(|c| c.id.as_str()).collect();
+    found.sort();
+    let mut expected = [ids[2].as_str(), ids[3].as_str()];
+    expected.sort();
+    assert_eq!(found, expected);
+    let since = filtered(ComplaintFilter {
+        received_from: NaiveDate::from_ymd_opt(2026, 1, 1),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(since.total, 4);
+    let accepted = filtered(ComplaintFilter {
+        states: vec!["accepted".into()],
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(accepted.total, 1, "the accepted and transferred one");
+    assert_eq!(accepted.items[0].id, ids[4]);
+    let registered = filtered(ComplaintFilter {
+        states: vec!["registered".into(), "in_progress".into()],
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(registered.total, 5);
+    let other_category = filtered(ComplaintFilter {
+        business_category: Some("存款".into()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(other_category.total, 0);
+    let own_category = filtered(ComplaintFilter {
+        business_category: Some(batch[0].classification.business_category.clone()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(own_category.total, 6);
     let page = search(100, nb, "扣收").await;
     assert_eq!(page.total, 4);
     assert!(page.items.iter().any(|c| c.id == ids[4]));
