@@ -499,12 +499,29 @@ pub fn normalize_into(input: &str, out: &mut Normalized) {
     let table = FoldTable::get();
     let mut st = Strip::default();
     let mut orig_len = 0usize;
-    for (i, c) in input.chars().enumerate() {
+    // Byte offset in `input` where the current run of plain characters
+    // starts. Plain characters are kept exactly as they are, so a run is
+    // copied into the text in one piece when it ends, instead of being
+    // encoded again character by character.
+    let mut run: Option<usize> = None;
+    for (i, (at, c)) in input.char_indices().enumerate() {
         orig_len = i + 1;
         if st.dot.is_none() && table.is_plain(c) {
-            st.keep(out, c, i);
-            st.prev_unit_digit = c.is_ascii_digit();
-        } else if let Some((u, class, convertible)) = table.lookup(c) {
+            let start = *run.get_or_insert(at);
+            let b = st.closing_break();
+            out.brk.push(b);
+            out.byte_of.push(out.text.len() + (at - start));
+            out.orig.push(i);
+            st.non_ascii |= !c.is_ascii();
+            let digit = c.is_ascii_digit();
+            st.last_kept_digit = digit;
+            st.prev_unit_digit = digit;
+            continue;
+        }
+        if let Some(start) = run.take() {
+            out.text.push_str(&input[start..at]);
+        }
+        if let Some((u, class, convertible)) = table.lookup(c) {
             st.unit(out, u, class, convertible, i);
         } else {
             // Outside the BMP (emoji, rare ideographs) or an expanding
@@ -517,6 +534,9 @@ pub fn normalize_into(input: &str, out: &mut Normalized) {
                 st.unit(out, u, class, convertible, i);
             });
         }
+    }
+    if let Some(start) = run {
+        out.text.push_str(&input[start..]);
     }
     // A trailing dot has no digit after it.
     out.brk.push(st.closing_break());
