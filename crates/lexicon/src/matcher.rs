@@ -261,6 +261,10 @@ struct CompiledEntry {
     mask: u8,
     negation_window: usize,
     negations: Vec<String>,
+    /// First characters of `negations`, sorted: a window holding none of
+    /// them holds no cue, which settles most candidates with one pass over
+    /// the window instead of a substring search per cue.
+    negation_starts: Vec<char>,
     not_preceded_by: Vec<String>,
     not_followed_by: Vec<String>,
     not_in_sentence_with: Vec<String>,
@@ -292,16 +296,29 @@ struct CompiledRegex {
 /// regex runs only when each of its groups was seen. The groups are derived
 /// from the regex itself (see [`anchor_groups`]), so a regex can never miss
 /// a match because of its gate.
+///
+/// Groups of single characters (的, 日, 元 …) are left out of the
+/// automaton, where their many occurrences would cost more than they save;
+/// they are checked afterwards, only for regexes whose automaton gate is
+/// open, with a substring search of the normalised text, which is several
+/// times cheaper than running the regex over it.
 #[derive(Debug)]
 struct GatedRegex {
     re: Regex,
     gate: Vec<u32>,
+    /// Further anchor groups, checked by substring search.
+    searched: Vec<Vec<String>>,
 }
 
 impl GatedRegex {
-    /// Whether every anchor group of this regex was seen.
-    fn may_match(&self, seen: &[bool]) -> bool {
+    /// Whether every anchor group of this regex occurs: the automaton's
+    /// groups were seen and the searched groups occur in `text`.
+    fn may_match(&self, seen: &[bool], text: &str) -> bool {
         self.gate.iter().all(|g| seen[*g as usize])
+            && self
+                .searched
+                .iter()
+                .all(|group| group.iter().any(|lit| text.contains(lit.as_str())))
     }
 }
 
@@ -356,7 +373,8 @@ impl TableBuilder {
     fn regex(&mut self, id: &str, src: &str) -> Result<GatedRegex, CompileError> {
         let re = compile_regex(id, src)?;
         let mut gate = Vec::new();
-        for mut group in anchor_groups(src) {
+        let (automaton_groups, searched) = anchor_groups(src);
+        for mut group in automaton_groups {
             group.sort();
             group.dedup();
             let gid = match self.groups.get(&group) {
@@ -375,7 +393,7 @@ impl TableBuilder {
                 gate.push(gid);
             }
         }
-        Ok(GatedRegex { re, gate })
+        Ok(GatedRegex { re, gate, searched })
     }
 
     /// Adds a pattern exactly as given (already normalised).
@@ -420,7 +438,12 @@ impl TableBuilder {
 /// part whose matches all begin with one of a finite set of non-empty
 /// literals, that set is a group. `(年化|收益率?)\d+%` gives {年化, 收益}
 /// and {%}. A pattern without such parts gets no groups and always runs.
-fn anchor_groups(src: &str) -> Vec<Vec<String>> {
+///
+/// Returns the groups for the automaton and the groups to search for in
+/// the text (see [`GatedRegex`]).
+fn anchor_groups(src: &str) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
+    /// Larger groups (a digit class gives hundreds) are not worth searching.
+    const MAX_SEARCHED: usize = 8;
     let mut groups = Vec::new();
     if let Ok(hir) = regex_syntax::parse(src) {
         collect_groups(&hir, &mut groups);
@@ -431,12 +454,22 @@ fn anchor_groups(src: &str) -> Vec<Vec<String>> {
     // text and filters little: when a regex has groups of longer literals,
     // those are gate enough; otherwise the smallest group alone is.
     let short = |g: &Vec<String>| g.iter().any(|l| l.chars().count() < 2);
-    if groups.iter().any(|g| !short(g)) {
-        groups.retain(|g| !short(g));
-    } else if let Some(smallest) = groups.iter().min_by_key(|g| g.len()).cloned() {
-        groups = vec![smallest];
-    }
-    groups
+    let (automaton, rest): (Vec<_>, Vec<_>) = if groups.iter().any(|g| !short(g)) {
+        groups.into_iter().partition(|g| !short(g))
+    } else if let Some(i) = (0..groups.len()).min_by_key(|i| groups[*i].len()) {
+        let smallest = groups.swap_remove(i);
+        (vec![smallest], groups)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let mut searched: Vec<Vec<String>> = rest
+        .into_iter()
+        .filter(|g| g.len() <= MAX_SEARCHED)
+        .collect();
+    // The rarest-looking groups first: fewer, longer literals.
+    searched.sort_by_key(|g| (g.len(), std::cmp::Reverse(g.iter().map(String::len).min())));
+    searched.dedup();
+    (automaton, searched)
 }
 
 fn collect_groups(hir: &Hir, out: &mut Vec<Vec<String>>) {
@@ -470,6 +503,14 @@ fn collect_groups(hir: &Hir, out: &mut Vec<Vec<String>>) {
             }
         }
     }
+}
+
+/// The distinct first characters of `words`, sorted for binary search.
+fn first_chars(words: &[String]) -> Vec<char> {
+    let mut starts: Vec<char> = words.iter().filter_map(|w| w.chars().next()).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    starts
 }
 
 fn normalized_list(list: &[String]) -> Vec<String> {
@@ -566,6 +607,7 @@ impl Matcher {
                 entry: e.clone(),
                 mask: kind_mask(&e.kinds),
                 negation_window: c.negation_window as usize,
+                negation_starts: first_chars(&negations),
                 negations,
                 not_preceded_by: normalized_list(&c.not_preceded_by),
                 not_followed_by: normalized_list(&c.not_followed_by),
@@ -746,7 +788,7 @@ impl Matcher {
         }
 
         for re in &self.allow_regexes {
-            if !re.may_match(seen) {
+            if !re.may_match(seen, n.as_str()) {
                 continue;
             }
             for m in re.re.find_iter(n.as_str()) {
@@ -765,7 +807,7 @@ impl Matcher {
             list.retain(|&(s, e)| !covered.covers(s, e));
         }
         for (ri, r) in self.regexes.iter().enumerate() {
-            if !entry_applies(r.owner) || !r.re.may_match(seen) {
+            if !entry_applies(r.owner) || !r.re.may_match(seen, n.as_str()) {
                 continue;
             }
             for m in r.re.re.find_iter(n.as_str()) {
@@ -825,7 +867,7 @@ impl Matcher {
                 .filter(|(s, e)| !exempt.covers(*s, *e))
                 .min();
             for re in &d.trigger_regexes {
-                if !re.may_match(seen) {
+                if !re.may_match(seen, n.as_str()) {
                     continue;
                 }
                 if let Some(m) = re.re.find(n.as_str()) {
@@ -840,7 +882,7 @@ impl Matcher {
             let ok = satisfied[di].iter().enumerate().all(|(gi, hit)| {
                 *hit || d.group_regexes[gi]
                     .iter()
-                    .any(|re| re.may_match(seen) && re.re.is_match(n.as_str()))
+                    .any(|re| re.may_match(seen, n.as_str()) && re.re.is_match(n.as_str()))
             });
             if !ok {
                 missing_at.push((di, ts, te));
@@ -891,11 +933,11 @@ impl Matcher {
             let from = c.start.saturating_sub(ce.negation_window).max(clause_start);
             // Replacing false friends only takes text away (the marker is
             // in no cue), so a window without any cue needs no more work.
-            if from < c.start
-                && ce
-                    .negations
-                    .iter()
-                    .any(|cue| n.slice(from, c.start).contains(cue.as_str()))
+            let before = n.slice(from, c.start);
+            if before
+                .chars()
+                .any(|ch| ce.negation_starts.binary_search(&ch).is_ok())
+                && ce.negations.iter().any(|cue| before.contains(cue.as_str()))
             {
                 let mut window = n.slice(from, c.start).to_string();
                 for ff in NEGATION_FALSE_FRIENDS {
@@ -1324,8 +1366,9 @@ mod tests {
         })
     }
 
-    /// The seed matcher with every regex gate removed: each regex runs on
-    /// every text, as it did before gating.
+    /// The seed matcher with every regex gate removed (automaton groups and
+    /// searched groups): each regex runs on every text, as it did before
+    /// gating.
     fn ungated_matcher() -> &'static Matcher {
         static M: std::sync::OnceLock<Matcher> = std::sync::OnceLock::new();
         M.get_or_init(|| {
@@ -1333,9 +1376,11 @@ mod tests {
             let mut m = Matcher::compile(&kb).expect("seed KB compiles");
             for r in &mut m.regexes {
                 r.re.gate.clear();
+                r.re.searched.clear();
             }
             for r in &mut m.allow_regexes {
                 r.gate.clear();
+                r.searched.clear();
             }
             for d in &mut m.disclosures {
                 for r in d
@@ -1344,6 +1389,7 @@ mod tests {
                     .chain(d.group_regexes.iter_mut().flatten())
                 {
                     r.gate.clear();
+                    r.searched.clear();
                 }
             }
             m
@@ -1367,29 +1413,38 @@ mod tests {
 
     #[test]
     fn anchor_groups_of_typical_patterns() {
-        // Longer literals are gate enough; single characters are dropped.
+        // Longer literals gate in the automaton; single characters are
+        // searched for afterwards.
         assert_eq!(
             anchor_groups(r"年化(收益率?|回报率?)(为|是)?\d+(\.\d+)?%"),
-            vec![
-                vec!["年化".to_string()],
+            (
                 vec![
-                    "收益率".into(),
-                    "收益".into(),
-                    "回报率".into(),
-                    "回报".into()
-                ]
-            ]
+                    vec!["年化".to_string()],
+                    vec![
+                        "收益率".into(),
+                        "收益".into(),
+                        "回报率".into(),
+                        "回报".into()
+                    ]
+                ],
+                vec![vec!["%".to_string()]]
+            )
         );
-        // Only short groups: the smallest one.
+        // Only short groups: the smallest one in the automaton, the rest
+        // searched.
         assert_eq!(
             anchor_groups(r"(一|二|三)级(风险)?"),
-            vec![vec!["级".to_string()]]
+            (
+                vec![vec!["级".to_string()]],
+                vec![vec!["一".to_string(), "三".into(), "二".into()]]
+            )
         );
         // Nothing required: no gate.
-        assert!(anchor_groups(r"\d+|[a-z]+").is_empty());
-        assert!(anchor_groups(r"(保本)?").is_empty());
+        let none = (Vec::new(), Vec::new());
+        assert_eq!(anchor_groups(r"\d+|[a-z]+"), none);
+        assert_eq!(anchor_groups(r"(保本)?"), none);
         // An invalid pattern has no groups (compiling it reports the error).
-        assert!(anchor_groups(r"(unclosed").is_empty());
+        assert_eq!(anchor_groups(r"(unclosed"), none);
     }
 
     #[test]
@@ -1411,7 +1466,8 @@ mod tests {
             for t in &texts {
                 for m in re.find_iter(t) {
                     matched += 1;
-                    for g in anchor_groups(&src) {
+                    let (automaton, searched) = anchor_groups(&src);
+                    for g in automaton.iter().chain(&searched) {
                         assert!(
                             g.iter().any(|l| m.as_str().contains(l.as_str())),
                             "{src} matched {:?} without any of {g:?}",

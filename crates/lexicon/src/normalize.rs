@@ -321,11 +321,12 @@ fn fold_units(c: char, mut f: impl FnMut(char)) {
 /// character are marked [`FoldTable::COMPLEX`] and take the general path.
 struct FoldTable {
     entries: Box<[u32]>,
-    /// `true` for characters that stay exactly as they are and are kept
-    /// (most CJK characters, letters and digits), the common case: a byte
-    /// per character keeps the part of the table that Chinese text touches
-    /// in the fastest cache.
-    plain: Box<[bool]>,
+    /// One bit per BMP character, set for characters that stay exactly as
+    /// they are and are kept (most CJK characters, letters and digits), the
+    /// common case. As a bit set the whole table is 8 KiB and stays in the
+    /// first-level cache; a byte per character (64 KiB) missed it on most
+    /// CJK characters.
+    plain: Box<[u64]>,
 }
 
 impl FoldTable {
@@ -341,7 +342,7 @@ impl FoldTable {
     fn build() -> FoldTable {
         let convertible = ConvertibleChars::get();
         let mut entries = vec![Self::COMPLEX; 0x1_0000].into_boxed_slice();
-        let mut plain = vec![false; 0x1_0000].into_boxed_slice();
+        let mut plain = vec![0u64; 0x1_0000 / 64].into_boxed_slice();
         for (cp, slot) in entries.iter_mut().enumerate() {
             let Some(c) = char::from_u32(cp as u32) else {
                 continue;
@@ -363,8 +364,9 @@ impl FoldTable {
                 }
                 *slot = e;
                 // `%` sets off the numeric-run fix-up, so it is never plain.
-                plain[cp] =
-                    u == c && e & Self::CONVERTIBLE == 0 && Class::of(u) == Class::Keep && u != '%';
+                if u == c && e & Self::CONVERTIBLE == 0 && Class::of(u) == Class::Keep && u != '%' {
+                    plain[cp / 64] |= 1 << (cp % 64);
+                }
             }
         }
         FoldTable { entries, plain }
@@ -373,7 +375,10 @@ impl FoldTable {
     /// Whether `c` is kept exactly as it is (see [`FoldTable::plain`]).
     #[inline(always)]
     fn is_plain(&self, c: char) -> bool {
-        self.plain.get(c as usize).copied().unwrap_or(false)
+        let i = c as usize;
+        self.plain
+            .get(i / 64)
+            .is_some_and(|word| word & (1 << (i % 64)) != 0)
     }
 
     /// The entry for a BMP character, or `None` for characters outside it
@@ -494,12 +499,29 @@ pub fn normalize_into(input: &str, out: &mut Normalized) {
     let table = FoldTable::get();
     let mut st = Strip::default();
     let mut orig_len = 0usize;
-    for (i, c) in input.chars().enumerate() {
+    // Byte offset in `input` where the current run of plain characters
+    // starts. Plain characters are kept exactly as they are, so a run is
+    // copied into the text in one piece when it ends, instead of being
+    // encoded again character by character.
+    let mut run: Option<usize> = None;
+    for (i, (at, c)) in input.char_indices().enumerate() {
         orig_len = i + 1;
         if st.dot.is_none() && table.is_plain(c) {
-            st.keep(out, c, i);
-            st.prev_unit_digit = c.is_ascii_digit();
-        } else if let Some((u, class, convertible)) = table.lookup(c) {
+            let start = *run.get_or_insert(at);
+            let b = st.closing_break();
+            out.brk.push(b);
+            out.byte_of.push(out.text.len() + (at - start));
+            out.orig.push(i);
+            st.non_ascii |= !c.is_ascii();
+            let digit = c.is_ascii_digit();
+            st.last_kept_digit = digit;
+            st.prev_unit_digit = digit;
+            continue;
+        }
+        if let Some(start) = run.take() {
+            out.text.push_str(&input[start..at]);
+        }
+        if let Some((u, class, convertible)) = table.lookup(c) {
             st.unit(out, u, class, convertible, i);
         } else {
             // Outside the BMP (emoji, rare ideographs) or an expanding
@@ -512,6 +534,9 @@ pub fn normalize_into(input: &str, out: &mut Normalized) {
                 st.unit(out, u, class, convertible, i);
             });
         }
+    }
+    if let Some(start) = run {
+        out.text.push_str(&input[start..]);
     }
     // A trailing dot has no digit after it.
     out.brk.push(st.closing_break());
