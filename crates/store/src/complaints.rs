@@ -724,7 +724,6 @@ impl Store {
         staged: &mut Staged,
     ) -> Result<(), StoreError> {
         let backend = self.backend();
-        let t0 = std::time::Instant::now();
         if !staged.complaints.is_empty() {
             Sql::insert_json_rows(backend, "complaints", &COMPLAINT_COLUMNS, &staged.complaints)?
                 .query()
@@ -738,14 +737,12 @@ impl Store {
                     other => other,
                 })?;
         }
-        let t1 = std::time::Instant::now();
         if !staged.events.is_empty() {
             Sql::insert_json_rows(backend, "complaint_events", &EVENT_COLUMNS, &staged.events)?
                 .query()
                 .execute(&mut **tx)
                 .await?;
         }
-        let t2 = std::time::Instant::now();
         if !staged.search.is_empty() {
             let search: Vec<Vec<Param>> = staged
                 .search
@@ -777,12 +774,6 @@ impl Store {
             };
             q.query().execute(&mut **tx).await?;
         }
-        tracing::debug!(
-            c = (t1 - t0).as_secs_f64(),
-            e = (t2 - t1).as_secs_f64(),
-            s = t2.elapsed().as_secs_f64(),
-            "TEMP flush"
-        );
         staged.complaints.clear();
         staged.events.clear();
         Ok(())
