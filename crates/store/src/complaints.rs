@@ -1147,13 +1147,13 @@ impl Store {
 
     /// A page of search matches, most relevant first (then newest first).
     ///
-    /// One query returns the key, relevance and time of every match, at most
-    /// `limit + 1`: their number is the total, and the page is ranked from
-    /// them here. When more match, relevance is ranked among the `limit`
-    /// most recently recorded matches only (the index's row order in SQLite,
-    /// the time-ordered UUIDv7 key in PostgreSQL): every ranked match costs
-    /// time, and a word found in more complaints than anyone reads is better
-    /// narrowed by a filter.
+    /// Every ranked match costs time, and a word found in more complaints
+    /// than anyone reads is better narrowed by a filter, so when more than
+    /// `limit` match, relevance is ranked among `limit` recent matches only:
+    /// on SQLite the most recently recorded in the FTS5 index (its row
+    /// order), counted and ranked by one query that returns one page of
+    /// keys; on PostgreSQL the most recently received
+    /// ([`Store::relevant_matches_by_month`]).
     async fn relevant_matches(
         &self,
         cond: &ListConditions<'_>,
@@ -1176,38 +1176,17 @@ impl Store {
         } else {
             ""
         };
-        let words = match self.backend() {
-            Backend::Sqlite => {
-                let p = inner.text(fts_query(tokens));
-                terms.push(format!("f.complaint_fts MATCH {p}"));
-                inner.push(&format!(
-                    "SELECT f.complaint_id, f.rank, f.rowid AS recorded FROM complaint_fts f{join}"
-                ));
-                p
-            }
-            Backend::Postgres => {
-                let p = inner.text(tokens.to_string());
-                terms.push(format!("f.tsv @@ plainto_tsquery('simple', {p})"));
-                inner.push(&format!(
-                    "SELECT f.complaint_id, f.complaint_id AS recorded FROM complaint_search f{join}"
-                ));
-                p
-            }
-        };
+        let p = inner.text(fts_query(tokens));
+        terms.push(format!("f.complaint_fts MATCH {p}"));
+        inner.push(&format!(
+            "SELECT f.complaint_id, f.rank, f.rowid AS recorded FROM complaint_fts f{join}"
+        ));
         terms.extend(cond.terms(&mut inner));
         push_where(&mut inner, &terms);
         let l = inner.int(limit + 1);
         inner.push(&format!(" ORDER BY recorded DESC LIMIT {l}"));
-        // Ranked and counted in the database, so that only one page of keys
-        // travels; PostgreSQL ranks here, after the limit, not every match.
-        let (rank, search_join, order) = match self.backend() {
-            Backend::Sqlite => ("m.rank".to_string(), "", "x.rank"),
-            Backend::Postgres => (
-                format!("ts_rank(s.tsv, plainto_tsquery('simple', {words}))"),
-                " JOIN complaint_search s ON s.complaint_id = m.complaint_id",
-                "x.rank DESC",
-            ),
-        };
+        // Ranked (bm25: lower is better) and counted in the database, so
+        // that only one page of keys travels.
         let mut q = inner.clone();
         let within = q.int(limit);
         let per = q.int(per_page);
@@ -1215,14 +1194,14 @@ impl Store {
         let q = q.wrapped(
             &format!(
                 "SELECT x.complaint_id, x.n FROM (
-                   SELECT m.complaint_id, {rank} AS rank, r.received_at, COUNT(*) OVER () AS n,
+                   SELECT m.complaint_id, m.rank, r.received_at, COUNT(*) OVER () AS n,
                           ROW_NUMBER() OVER (ORDER BY m.recorded DESC) AS seq
                    FROM ("
             ),
             &format!(
-                ") m JOIN complaints r ON r.id = m.complaint_id{search_join}) x
+                ") m JOIN complaints r ON r.id = m.complaint_id) x
                  WHERE x.seq <= {within}
-                 ORDER BY {order}, x.received_at DESC, x.complaint_id DESC LIMIT {per} OFFSET {skip}"
+                 ORDER BY x.rank, x.received_at DESC, x.complaint_id DESC LIMIT {per} OFFSET {skip}"
             ),
         );
         let rows: Vec<(String, i64)> = q.query_as().fetch_all(&self.pool).await?;
