@@ -1192,12 +1192,10 @@ impl Store {
         let per = q.int(per_page);
         let skip = q.int(offset);
         let q = q.wrapped(
-            &format!(
-                "SELECT x.complaint_id, x.n FROM (
-                   SELECT m.complaint_id, m.rank, r.received_at, COUNT(*) OVER () AS n,
-                          ROW_NUMBER() OVER (ORDER BY m.recorded DESC) AS seq
-                   FROM ("
-            ),
+            "SELECT x.complaint_id, x.n FROM (
+               SELECT m.complaint_id, m.rank, r.received_at, COUNT(*) OVER () AS n,
+                      ROW_NUMBER() OVER (ORDER BY m.recorded DESC) AS seq
+               FROM (",
             &format!(
                 ") m JOIN complaints r ON r.id = m.complaint_id) x
                  WHERE x.seq <= {within}
