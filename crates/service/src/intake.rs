@@ -216,9 +216,6 @@ impl Assigner {
     }
 }
 
-/// The part of intake that needs no database: validation, personal-data
-/// protection, masking, tags and search tokens. Pure CPU work, so imports run
-/// it on every core.
 /// One chunk of prepared rows, with its index in the import.
 type PreparedChunk = (usize, Vec<Result<Prepared, IntakeError>>);
 
@@ -226,6 +223,9 @@ type PreparedChunk = (usize, Vec<Result<Prepared, IntakeError>>);
 /// chunks costs nothing, small enough that writing starts early.
 const PREPARE_CHUNK: usize = 500;
 
+/// The part of intake that needs no database: validation, personal-data
+/// protection, masking, tags and search tokens. Pure CPU work, so imports run
+/// it on every core.
 struct Prepared {
     valid: xiaobao_domain::intake::ValidComplaint,
     protected: ProtectedComplainant,

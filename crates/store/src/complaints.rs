@@ -339,19 +339,6 @@ const SEARCH_FACETS: &str = "array_to_tsvector(array_remove(ARRAY['o=' || c.org_
 /// reads all older matches at once.
 const SEARCH_SINGLE_MONTHS: u32 = 7;
 
-/// The complaint column behind a facet prefix of [`SEARCH_FACETS`].
-fn facet_column(prefix: &str) -> &'static str {
-    match prefix {
-        "s" => "c.state",
-        "b" => "c.business_category",
-        "r" => "c.reason",
-        "ch" => "c.channel",
-        "src" => "c.source",
-        "a" => "c.assignee",
-        _ => "c.org_code",
-    }
-}
-
 /// A tsquery matching any of these values of one facet.
 fn facet_any(prefix: &str, values: &[String]) -> String {
     let lexemes: Vec<String> = values
@@ -424,8 +411,7 @@ impl ListConditions<'_> {
     /// Every condition but the organisation scope.
     fn filter_terms(&self, q: &mut Sql) -> Vec<String> {
         let mut terms = Vec::new();
-        for (prefix, values) in self.equality_filters() {
-            let column = facet_column(prefix);
+        for (_, column, values) in self.equality_filters() {
             let placeholders: Vec<String> = values.iter().map(|v| q.text(v.clone())).collect();
             terms.push(if placeholders.len() == 1 {
                 format!("{column} = {}", placeholders[0])
@@ -437,23 +423,23 @@ impl ListConditions<'_> {
         terms
     }
 
-    /// The filters that ask a column for one of some values, by their
-    /// search facet prefix ([`SEARCH_FACETS`]).
-    fn equality_filters(&self) -> Vec<(&'static str, Vec<String>)> {
+    /// The filters that ask a column for one of some values: the prefix of
+    /// the column's search facet ([`SEARCH_FACETS`]), the column, the values.
+    fn equality_filters(&self) -> Vec<(&'static str, &'static str, Vec<String>)> {
         let f = self.filter;
         let mut filters = Vec::new();
         if !f.states.is_empty() {
-            filters.push(("s", f.states.clone()));
+            filters.push(("s", "c.state", f.states.clone()));
         }
-        for (prefix, value) in [
-            ("b", &f.business_category),
-            ("r", &f.reason),
-            ("ch", &f.channel),
-            ("src", &f.source),
-            ("a", &f.assignee),
+        for (prefix, column, value) in [
+            ("b", "c.business_category", &f.business_category),
+            ("r", "c.reason", &f.reason),
+            ("ch", "c.channel", &f.channel),
+            ("src", "c.source", &f.source),
+            ("a", "c.assignee", &f.assignee),
         ] {
             if let Some(v) = value {
-                filters.push((prefix, vec![v.clone()]));
+                filters.push((prefix, column, vec![v.clone()]));
             }
         }
         filters
@@ -1274,7 +1260,7 @@ impl Store {
         if let OrgScope::Codes(codes) = cond.orgs {
             facets.push(facet_any("o", codes));
         }
-        for (prefix, values) in cond.equality_filters() {
+        for (prefix, _, values) in cond.equality_filters() {
             facets.push(facet_any(prefix, &values));
         }
         let from = cond.filter.received_from;

@@ -148,10 +148,7 @@ impl Sql {
             columns.join(", "),
             values.join(", ")
         ));
-        let json = serde_json::to_string(rows).map_err(|e| {
-            StoreError::Internal(format!("无法编码待写入的行 cannot encode rows: {e}"))
-        })?;
-        let p = q.text(json);
+        let p = q.text(json_rows(rows)?);
         match backend {
             Backend::Sqlite => q.push(&format!("jsonb_each({p}) r ORDER BY r.key")),
             Backend::Postgres => q.push(&format!(
