@@ -546,7 +546,7 @@ impl Services {
         let mut writer = if report.errors.is_empty() && !dry_run && total > 0 {
             Some(
                 self.store
-                    .begin_complaints(actor, &self.policy(), now)
+                    .begin_complaints(actor, &self.policy(), now, total)
                     .await?,
             )
         } else {

@@ -302,12 +302,14 @@ fn handled_by_branch(kind: &str) -> bool {
     )
 }
 
+/// An FTS5 query for complaints holding every one of these words in their
+/// text (not among their facets). `tokens` must hold at least one word.
 fn fts_query(tokens: &str) -> String {
-    tokens
+    let phrases: Vec<String> = tokens
         .split_whitespace()
         .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
-        .collect::<Vec<_>>()
-        .join(" ")
+        .collect();
+    format!("tokens : ({})", phrases.join(" "))
 }
 
 /// Lists count their matches up to this many; past it they say "10,000+".
@@ -334,6 +336,41 @@ const MAX_LISTED_ORGS: usize = 500;
 const SEARCH_FACETS: &str = "array_to_tsvector(array_remove(ARRAY['o=' || c.org_code, \
      'm=' || substr(c.received_on, 1, 7), 's=' || c.state, 'b=' || c.business_category, \
      'r=' || c.reason, 'ch=' || c.channel, 'src=' || c.source, 'a=' || c.assignee], NULL))";
+
+/// The search facets of the complaint `c` (SQLite), as FTS5 tokens in the
+/// `facets` column: the same facets as [`SEARCH_FACETS`], each a prefix
+/// followed by the hex of the value (`o` + hex(org code), `s` + hex(state)
+/// …, the month as `m` + YYYYMM), so that any value is exactly one token of
+/// FTS5's `unicode61` tokenizer ([`fts_facet`]). Migration
+/// `1004_complaint_search_facets.sql` computes the same; every action
+/// refreshes them.
+const FTS_FACETS: &str = "'o' || hex(c.org_code) || ' m' || replace(substr(c.received_on, 1, 7), '-', '') \
+     || ' s' || hex(c.state) || ' b' || hex(c.business_category) || ' r' || hex(c.reason) \
+     || ' ch' || hex(c.channel) || ' src' || hex(c.source) || coalesce(' a' || hex(c.assignee), '')";
+
+/// The FTS5 token of one facet value ([`FTS_FACETS`]): SQLite's `hex()`
+/// writes the UTF-8 bytes in upper case; FTS5 folds case either way.
+fn fts_facet(prefix: &str, value: &str) -> String {
+    use std::fmt::Write;
+    let mut token = String::with_capacity(prefix.len() + 2 * value.len() + 2);
+    token.push('"');
+    token.push_str(prefix);
+    for b in value.bytes() {
+        let _ = write!(token, "{b:02X}");
+    }
+    token.push('"');
+    token
+}
+
+/// An FTS5 query matching any of these values of one facet.
+fn fts_facet_any(prefix: &str, values: &[String]) -> String {
+    let tokens: Vec<String> = values.iter().map(|v| fts_facet(prefix, v)).collect();
+    format!("facets : ({})", tokens.join(" OR "))
+}
+
+/// Day ranges spanning more months than this are not narrowed by month
+/// facets in a SQLite search (the days are still checked on the complaint).
+const MAX_FACET_MONTHS: usize = 36;
 
 /// Months a PostgreSQL search reads one by one, newest first, before it
 /// reads all older matches at once.
@@ -377,11 +414,6 @@ struct ListConditions<'a> {
 }
 
 impl ListConditions<'_> {
-    /// Whether there is any condition at all.
-    fn any(&self) -> bool {
-        !self.terms(&mut Sql::default()).is_empty()
-    }
-
     /// The conditions, their values bound to `q`.
     fn terms(&self, q: &mut Sql) -> Vec<String> {
         let mut terms = self.org_terms(q);
@@ -443,6 +475,28 @@ impl ListConditions<'_> {
             }
         }
         filters
+    }
+
+    /// The months (their first days) of the day range received, when it is
+    /// bounded and spans at most [`MAX_FACET_MONTHS`] months; the range is
+    /// open at the end up to next month (clocks may be a little ahead).
+    fn months_received(&self) -> Option<Vec<NaiveDate>> {
+        use chrono::Datelike;
+        let from = self.filter.received_from?;
+        let to = self
+            .filter
+            .received_to
+            .unwrap_or(self.today + chrono::Months::new(1));
+        let mut month = from.with_day(1)?;
+        let mut months = Vec::new();
+        while month <= to {
+            if months.len() == MAX_FACET_MONTHS {
+                return None;
+            }
+            months.push(month);
+            month = month.checked_add_months(chrono::Months::new(1))?;
+        }
+        (!months.is_empty()).then_some(months)
     }
 
     /// The conditions that are neither the organisation scope nor an
@@ -540,7 +594,9 @@ impl Store {
         policy: &SlaPolicy,
         now: DateTime<Utc>,
     ) -> Result<Vec<String>, StoreError> {
-        let mut writer = self.begin_complaints(actor, policy, now).await?;
+        let mut writer = self
+            .begin_complaints(actor, policy, now, batch.len())
+            .await?;
         let ids = writer.write(batch).await?;
         writer.commit().await?;
         Ok(ids)
@@ -551,20 +607,46 @@ impl Store {
     /// [`ComplaintWriter::commit`]; dropped without a commit, it keeps none.
     /// An import writes each batch as soon as it is prepared, while the next
     /// ones are still being prepared.
+    ///
+    /// `expected_rows` is how many complaints the caller means to write. On
+    /// SQLite, when that is at least [`BULK_LOAD_MIN_ROWS`] and no fewer
+    /// than the complaints already stored, the complaint table's secondary
+    /// indexes are dropped inside the transaction and built again just
+    /// before the commit: sorting every row once costs about a third of
+    /// inserting each row into eleven indexes, whose keys (times received,
+    /// keyed hashes of phone and ID numbers) arrive in random order. Readers
+    /// keep seeing the committed database with its indexes meanwhile, and a
+    /// rollback restores them; for an import into a larger database, the
+    /// rebuild would cost more than it saves, and the rows are indexed one
+    /// by one.
     pub async fn begin_complaints(
         &self,
         actor: &Actor,
         policy: &SlaPolicy,
         now: DateTime<Utc>,
+        expected_rows: usize,
     ) -> Result<ComplaintWriter, StoreError> {
         Self::require_handler(actor)?;
+        let mut tx = self.pool.begin().await?;
+        let bulk = self.backend() == Backend::Sqlite && expected_rows >= BULK_LOAD_MIN_ROWS;
+        if bulk {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "PRAGMA cache_size = -{BULK_LOAD_CACHE_KIB}"
+            )))
+            .execute(&mut *tx)
+            .await?;
+        }
         Ok(ComplaintWriter {
             store: self.clone(),
-            tx: self.pool.begin().await?,
+            tx,
+            bulk_cache: bulk,
             actor: actor.clone(),
             policy: policy.clone(),
             now,
             orgs: std::collections::HashMap::new(),
+            next_search_rowid: None,
+            expected_rows,
+            deferred_indexes: None,
         })
     }
 
@@ -579,6 +661,7 @@ impl Store {
         policy: &SlaPolicy,
         today: NaiveDate,
         now_ts: &str,
+        search_rowid: Option<i64>,
     ) -> Result<String, StoreError> {
         let mut facts = ComplaintFacts::register(
             number,
@@ -670,6 +753,11 @@ impl Store {
             Param::text(&registered_ts),
             Param::Int(1),
         ]);
+        if let Some(rowid) = search_rowid
+            && let Some(row) = staged.complaints.last_mut()
+        {
+            row.push(Param::Int(rowid));
+        }
         let payload = serde_json::json!({
             "params": {"received_on": facts.sla.received_on, "org": org.code, "assignee": new.assignee},
             "before": {},
@@ -711,7 +799,11 @@ impl Store {
     ) -> Result<(), StoreError> {
         let backend = self.backend();
         if !staged.complaints.is_empty() {
-            Sql::insert_json_rows(backend, "complaints", &COMPLAINT_COLUMNS, &staged.complaints)?
+            let mut columns = COMPLAINT_COLUMNS.to_vec();
+            if backend == Backend::Sqlite {
+                columns.push("search_rowid");
+            }
+            Sql::insert_json_rows(backend, "complaints", &columns, &staged.complaints)?
                 .query()
                 .execute(&mut **tx)
                 .await
@@ -736,12 +828,20 @@ impl Store {
                 .map(|(id, tokens)| vec![Param::Text(id), Param::Text(tokens)])
                 .collect();
             let q = match backend {
-                Backend::Sqlite => Sql::insert_json_rows(
-                    backend,
-                    "complaint_fts",
-                    &["complaint_id", "tokens"],
-                    &search,
-                )?,
+                // The row id and the facets come from the complaint rows
+                // written just before.
+                Backend::Sqlite => {
+                    let mut q = Sql::new(&format!(
+                        "INSERT INTO complaint_fts (rowid, complaint_id, tokens, facets)
+                         SELECT c.search_rowid, c.id, r.value ->> 1, {FTS_FACETS}
+                         FROM jsonb_each("
+                    ));
+                    let p = q.text(crate::sql::json_rows(&search)?);
+                    q.push(&format!(
+                        "{p}) r JOIN complaints c ON c.id = r.value ->> 0 ORDER BY r.key"
+                    ));
+                    q
+                }
                 // The segmented words become the tsvector in the database;
                 // the time received and the facets come from the complaint
                 // rows written just before.
@@ -916,17 +1016,23 @@ impl Store {
             )
             .into());
         }
-        if self.backend() == Backend::Postgres {
-            // A transfer moves the complaint to another organisation's facet.
-            sqlx::query(sqlx::AssertSqlSafe(format!(
+        // The action may have changed a facet: the state, the assignee, or
+        // (a transfer) the organisation.
+        let refresh = match self.backend() {
+            Backend::Postgres => format!(
                 "UPDATE complaint_search s SET facets = {SEARCH_FACETS}
                  FROM complaints c WHERE c.id = s.complaint_id AND s.complaint_id = $1"
-            )))
+            ),
+            Backend::Sqlite => format!(
+                "UPDATE complaint_fts SET facets = (SELECT {FTS_FACETS} FROM complaints c WHERE c.id = $1)
+                 WHERE rowid = (SELECT search_rowid FROM complaints WHERE id = $1)"
+            ),
+        };
+        sqlx::query(sqlx::AssertSqlSafe(refresh))
             .bind(&row.id)
             .execute(&mut *tx)
             .await
             .map_err(StoreError::from)?;
-        }
         let seq: i64 = sqlx::query_scalar(
             "SELECT COALESCE(MAX(seq), 0) + 1 FROM complaint_events WHERE complaint_id = $1",
         )
@@ -1154,20 +1260,41 @@ impl Store {
                 .await;
         }
         // The matches: at most `limit + 1`, the most recently recorded first.
-        // The complaint is joined here only for the filters' columns.
+        // FTS5 intersects the words with the facets (organisations and
+        // equality filters, and the months of a day range) as it walks the
+        // newest rows; the complaint is joined only for the conditions the
+        // facets cannot answer.
         let mut inner = Sql::default();
-        let mut terms = Vec::new();
-        let join = if cond.any() {
-            " JOIN complaints c ON c.id = f.complaint_id"
-        } else {
+        let mut matching = vec![fts_query(tokens)];
+        if let OrgScope::Codes(codes) = cond.orgs {
+            matching.push(fts_facet_any("o", codes));
+        }
+        for (prefix, _, values) in cond.equality_filters() {
+            matching.push(fts_facet_any(prefix, &values));
+        }
+        if let Some(months) = cond.months_received() {
+            let tokens: Vec<String> = months
+                .iter()
+                .map(|m| format!("\"m{}\"", m.format("%Y%m")))
+                .collect();
+            matching.push(format!("facets : ({})", tokens.join(" OR ")));
+        }
+        let p = inner.text(matching.join(" AND "));
+        let mut terms = vec![format!("f.complaint_fts MATCH {p}")];
+        let mut on_complaint = Vec::new();
+        if !matches!(cond.orgs, OrgScope::Codes(_)) {
+            on_complaint.extend(cond.org_terms(&mut inner));
+        }
+        on_complaint.extend(cond.other_terms(&mut inner));
+        let join = if on_complaint.is_empty() {
             ""
+        } else {
+            " JOIN complaints c ON c.id = f.complaint_id"
         };
-        let p = inner.text(fts_query(tokens));
-        terms.push(format!("f.complaint_fts MATCH {p}"));
+        terms.extend(on_complaint);
         inner.push(&format!(
             "SELECT f.complaint_id, f.rank, f.rowid AS recorded FROM complaint_fts f{join}"
         ));
-        terms.extend(cond.terms(&mut inner));
         push_where(&mut inner, &terms);
         let l = inner.int(limit + 1);
         inner.push(&format!(" ORDER BY recorded DESC LIMIT {l}"));
@@ -1602,11 +1729,14 @@ impl Store {
             let (sub, query) = match self.backend() {
                 Backend::Sqlite => (
                     "SELECT complaint_id FROM complaint_fts WHERE complaint_fts MATCH ",
-                    clean
-                        .iter()
-                        .map(|t| format!("\"{t}\""))
-                        .collect::<Vec<_>>()
-                        .join(" OR "),
+                    format!(
+                        "tokens : ({})",
+                        clean
+                            .iter()
+                            .map(|t| format!("\"{t}\""))
+                            .collect::<Vec<_>>()
+                            .join(" OR ")
+                    ),
                 ),
                 Backend::Postgres => (
                     "SELECT complaint_id FROM complaint_search WHERE tsv @@ to_tsquery('simple', ",
@@ -1778,6 +1908,17 @@ pub struct ComplaintWriter {
     now: DateTime<Utc>,
     /// Organisations already looked up, by code.
     orgs: std::collections::HashMap<String, crate::orgs::Org>,
+    /// SQLite: the full-text row id of the next complaint
+    /// (`complaints.search_rowid`), read once the transaction holds the
+    /// write lock.
+    next_search_rowid: Option<i64>,
+    /// How many complaints the caller means to write.
+    expected_rows: usize,
+    /// SQLite: the connection's page cache was raised for a bulk load.
+    bulk_cache: bool,
+    /// SQLite: once decided (at the first write), the definitions of the
+    /// secondary indexes dropped for a bulk load, to build again at commit.
+    deferred_indexes: Option<Vec<String>>,
 }
 
 impl ComplaintWriter {
@@ -1823,6 +1964,24 @@ impl ComplaintWriter {
             .await?;
             next_seq.insert(*day, last - count + 1);
         }
+        // The number reserved above took the write lock: no other writer
+        // can add full-text rows until this transaction ends.
+        if self.store.backend() == Backend::Sqlite
+            && self.next_search_rowid.is_none()
+            && !batch.is_empty()
+        {
+            let last: Option<i64> =
+                sqlx::query_scalar("SELECT rowid FROM complaint_fts ORDER BY rowid DESC LIMIT 1")
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+            self.next_search_rowid = Some(last.unwrap_or(0) + 1);
+        }
+        if self.store.backend() == Backend::Sqlite
+            && self.deferred_indexes.is_none()
+            && !batch.is_empty()
+        {
+            self.deferred_indexes = Some(self.defer_indexes().await?);
+        }
         let mut ids = Vec::with_capacity(batch.len());
         let mut staged = Staged::default();
         for new in batch {
@@ -1834,6 +1993,8 @@ impl ComplaintWriter {
                 .map_err(|e| {
                     StoreError::Internal(format!("投诉编号已用尽 complaint numbers exhausted: {e}"))
                 })?;
+            let search_rowid = self.next_search_rowid;
+            self.next_search_rowid = search_rowid.map(|r| r + 1);
             let id = self.store.stage_complaint(
                 &mut staged,
                 &self.actor,
@@ -1843,6 +2004,7 @@ impl ComplaintWriter {
                 &self.policy,
                 today,
                 &now_ts,
+                search_rowid,
             )?;
             ids.push(id);
             if staged.complaints.len() >= ROWS_PER_STATEMENT {
@@ -1853,8 +2015,67 @@ impl ComplaintWriter {
         Ok(ids)
     }
 
-    /// Keeps everything written.
-    pub async fn commit(self) -> Result<(), StoreError> {
+    /// SQLite, at the first write: drops the complaint table's secondary
+    /// indexes when this is a bulk load (see [`Store::begin_complaints`])
+    /// and returns their definitions. The unique constraints' indexes stay:
+    /// they check every row as it is written.
+    async fn defer_indexes(&mut self) -> Result<Vec<String>, StoreError> {
+        if self.expected_rows < BULK_LOAD_MIN_ROWS {
+            return Ok(Vec::new());
+        }
+        // Complaints are never deleted: the largest row id is their number.
+        let stored: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) FROM complaints")
+            .fetch_one(&mut *self.tx)
+            .await?;
+        if usize::try_from(stored).unwrap_or(usize::MAX) > self.expected_rows {
+            return Ok(Vec::new());
+        }
+        let indexes: Vec<(String, String)> = sqlx::query_as(
+            "SELECT name, sql FROM sqlite_master
+             WHERE type = 'index' AND tbl_name = 'complaints' AND sql IS NOT NULL
+             ORDER BY name",
+        )
+        .fetch_all(&mut *self.tx)
+        .await?;
+        for (name, _) in &indexes {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP INDEX \"{}\"",
+                name.replace('"', "\"\"")
+            )))
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        tracing::debug!(
+            indexes = indexes.len(),
+            stored,
+            "complaint indexes deferred to the commit"
+        );
+        Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
+    }
+
+    /// Keeps everything written, building again any index deferred for a
+    /// bulk load first.
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        let started = std::time::Instant::now();
+        for sql in self.deferred_indexes.take().unwrap_or_default() {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        if self.bulk_cache {
+            // Back to the pool's size; pages written but not yet committed
+            // stay in memory until the commit writes them.
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "PRAGMA cache_size = -{}",
+                crate::db::SQLITE_CACHE_KIB
+            )))
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        tracing::debug!(
+            seconds = started.elapsed().as_secs_f64(),
+            "complaint indexes built"
+        );
         let started = std::time::Instant::now();
         self.tx.commit().await?;
         tracing::debug!(
@@ -1864,6 +2085,19 @@ impl ComplaintWriter {
         Ok(())
     }
 }
+
+/// Bulk loads at least this large may defer the complaint indexes
+/// ([`Store::begin_complaints`]).
+pub const BULK_LOAD_MIN_ROWS: usize = 1_000;
+
+/// The SQLite page cache of a bulk load's connection, in KiB, for as long
+/// as it writes. A hundred thousand complaints add about 440 MB of table,
+/// index and full-text pages; with the pool's 64 MiB cache, pages written
+/// early were spilled to the write-ahead log and read back, which cost
+/// about a fifth of the import's CPU time. Memory is taken only as pages
+/// are used; a load that fails without reaching its commit leaves the
+/// larger size on its connection until the pool retires it.
+const BULK_LOAD_CACHE_KIB: i64 = 512 * 1024;
 
 /// Rows per INSERT statement: the rows travel as one JSON value
 /// ([`Sql::insert_json_rows`]), a few megabytes at most.

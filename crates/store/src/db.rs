@@ -42,6 +42,9 @@ pub struct PoolStats {
 
 static DRIVERS: Once = Once::new();
 
+/// The page cache of each pooled SQLite connection, in KiB.
+pub(crate) const SQLITE_CACHE_KIB: i64 = 64 * 1024;
+
 impl Store {
     /// Opens (creating it when missing) and migrates the database at `url`.
     ///
@@ -80,9 +83,12 @@ impl Store {
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
                         // A 64 MiB page cache per connection (SQLite's default
-                        // is 2 MiB): bulk imports and list queries over a
-                        // million complaints stay in memory.
-                        conn.execute("PRAGMA cache_size = -65536").await?;
+                        // is 2 MiB): list queries over a million complaints
+                        // stay in memory. Bulk loads raise their own.
+                        conn.execute(sqlx::AssertSqlSafe(format!(
+                            "PRAGMA cache_size = -{SQLITE_CACHE_KIB}"
+                        )))
+                        .await?;
                         conn.execute("PRAGMA temp_store = MEMORY").await?;
                         Ok(())
                     })
