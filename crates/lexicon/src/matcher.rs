@@ -23,18 +23,18 @@
 
 use std::sync::{Arc, RwLock};
 
-use daachorse::CharwiseDoubleArrayAhoCorasick;
 use regex::Regex;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind};
 use serde::{Deserialize, Serialize};
 
+use crate::automaton::{DenseAutomaton, Walk};
 use crate::error::CompileError;
 use crate::kb::{KbStats, KnowledgeBase};
 use crate::model::{
     Category, DisclosureRule, Entry, KbVersion, LegalBasis, MaterialKind, Severity,
 };
-use crate::normalize::{Break, Normalized, normalize_into, normalize_literal};
+use crate::normalize::{Break, KeptSink, Normalized, normalize_literal, normalize_with};
 
 /// Negation and warning cues: a deny match preceded (within the entry's
 /// window, inside the clause) by one of these is a disclaimer or a consumer
@@ -333,7 +333,7 @@ struct CompiledDisclosure {
 /// A knowledge base compiled for scanning. Immutable and `Send + Sync`:
 /// share it behind an `Arc` (see [`SharedMatcher`]).
 pub struct Matcher {
-    automaton: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
+    automaton: DenseAutomaton,
     slots: Vec<Slot>,
     entries: Vec<CompiledEntry>,
     regexes: Vec<CompiledRegex>,
@@ -660,19 +660,7 @@ impl Matcher {
         }
         let literal_count = tb.from_kb.iter().filter(|k| **k).count();
         let anchor_groups = tb.groups.len();
-        let automaton = if tb.patterns.is_empty() {
-            None
-        } else {
-            let patvals = tb
-                .patterns
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (p.as_str(), i as u32));
-            Some(
-                CharwiseDoubleArrayAhoCorasick::with_values(patvals)
-                    .map_err(|e| CompileError::Automaton(e.to_string()))?,
-            )
-        };
+        let automaton = DenseAutomaton::new(&tb.patterns)?;
         Ok(Matcher {
             automaton,
             slots: tb.slots,
@@ -703,6 +691,31 @@ impl Matcher {
         self.literal_count
     }
 
+    /// Normalises `text` and counts every occurrence of every literal of
+    /// the automaton in it, applying no rule: the cost of the first two
+    /// stages of [`Matcher::scan`] alone, for measuring.
+    pub fn count_literal_occurrences(&self, text: &str) -> usize {
+        SCRATCH.with(|cell| {
+            let mut fresh = Scratch::default();
+            let mut borrowed = cell.try_borrow_mut();
+            let s = match borrowed.as_deref_mut() {
+                Ok(s) => s,
+                Err(_) => &mut fresh,
+            };
+            let mut walk = Walk::new(&self.automaton, &mut s.hits);
+            if !normalize_with(text, &mut s.norm, &mut walk) {
+                walk.restart();
+                for (k, c) in s.norm.as_str().chars().enumerate() {
+                    walk.kept(k, c);
+                }
+            }
+            walk.hits
+                .iter()
+                .map(|&(_, state)| self.automaton.outputs(state).len())
+                .sum()
+        })
+    }
+
     /// Scans a text.
     pub fn scan(&self, text: &str, opts: &ScanOptions) -> ScanReport {
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
@@ -729,20 +742,27 @@ impl Matcher {
             satisfied,
             seen,
             other,
+            hits,
         } = s;
-        normalize_into(text, n);
+        let mut walk = Walk::new(&self.automaton, hits);
+        if !normalize_with(text, n, &mut walk) {
+            // The last steps of normalisation rewrote the text: walk the
+            // final one.
+            walk.restart();
+            for (k, c) in n.as_str().chars().enumerate() {
+                walk.kept(k, c);
+            }
+        }
+        let hits: &[(u32, u32)] = walk.hits;
         let n: &Normalized = n;
         let entry_applies = |ei: u32| match opts.kind {
             None => true,
             Some(k) => self.entries[ei as usize].mask & kind_bit(k) != 0,
         };
 
-        if let Some(ac) = &self.automaton {
-            // Matches arrive in order of their end, so the char index of
-            // the end is found by walking forward, not by searching.
-            let mut cursor = CharCursor::default();
-            for m in ac.find_overlapping_iter(n.as_str()) {
-                let slot = &self.slots[m.value() as usize];
+        for &(end, state) in hits {
+            for &pattern in self.automaton.outputs(state) {
+                let slot = &self.slots[pattern as usize];
                 // Anchors count wherever they occur: the regexes they
                 // gate run over the whole normalised text.
                 for g in &slot.anchors {
@@ -751,7 +771,7 @@ impl Matcher {
                 if slot.targets.is_empty() {
                     continue;
                 }
-                let e = cursor.char_at(n, m.end());
+                let e = end as usize;
                 let s = e.saturating_sub(slot.chars);
                 if e <= s || n.crosses_sentence(s, e) {
                     continue;
@@ -1045,25 +1065,6 @@ fn excerpt(chars: &[char], start: usize, end: usize) -> String {
     s
 }
 
-/// Converts byte offsets that never decrease into char indices of a
-/// normalised text.
-#[derive(Default)]
-struct CharCursor {
-    char_index: usize,
-}
-
-impl CharCursor {
-    fn char_at(&mut self, n: &Normalized, byte: usize) -> usize {
-        if n.byte_at_char(self.char_index) > byte {
-            self.char_index = n.char_at_byte(byte);
-        }
-        while self.char_index < n.len() && n.byte_at_char(self.char_index) < byte {
-            self.char_index += 1;
-        }
-        self.char_index
-    }
-}
-
 /// Answers "is [s, e) inside some allow span?". A handful of spans (the
 /// usual case) are checked one by one; many are answered in O(1) after
 /// O(n) setup: `reach[p]` is the furthest end of a span starting at or
@@ -1123,6 +1124,8 @@ struct Scratch {
     /// Anchor groups seen in the current text.
     seen: Vec<bool>,
     other: Vec<Cand>,
+    /// Where automaton states with patterns were reached.
+    hits: Vec<(u32, u32)>,
 }
 
 thread_local! {
