@@ -130,23 +130,64 @@ pub struct Finding {
     /// between the characters of the term.
     pub text: String,
     /// Knowledge-base entry id.
-    pub entry_id: String,
+    #[serde(with = "shared_str")]
+    pub entry_id: Arc<str>,
     /// Entry title.
-    pub title: String,
+    #[serde(with = "shared_str")]
+    pub title: Arc<str>,
     /// Category.
     pub category: Category,
     /// Severity.
     pub severity: Severity,
     /// Legal basis.
-    pub basis: Vec<LegalBasis>,
+    #[serde(with = "shared_slice")]
+    pub basis: Arc<[LegalBasis]>,
     /// Suggested rewording.
-    pub suggestion: String,
+    #[serde(with = "shared_str")]
+    pub suggestion: Arc<str>,
     /// A short excerpt of the original text around the match.
     pub context: String,
     /// Which kind of pattern matched.
     pub match_kind: MatchKind,
     /// The pattern as written in the knowledge base.
-    pub pattern: String,
+    #[serde(with = "shared_str")]
+    pub pattern: Arc<str>,
+}
+
+/// Serialises an `Arc<str>` as a plain string, so that sharing text with
+/// the knowledge base does not change the JSON of a report.
+mod shared_str {
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(value: &Arc<str>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(value)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
+        String::deserialize(d).map(Arc::from)
+    }
+}
+
+/// Serialises an `Arc<[T]>` as a plain sequence (see [`shared_str`]).
+mod shared_slice {
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(super) fn serialize<T: Serialize, S: Serializer>(
+        value: &Arc<[T]>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        value.as_ref().serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Arc<[T]>, D::Error> {
+        Vec::<T>::deserialize(d).map(Arc::from)
+    }
 }
 
 /// Where a disclosure duty was triggered.
@@ -164,15 +205,19 @@ pub struct TriggerSite {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MissingDisclosure {
     /// Rule id, e.g. `REQ-01`.
-    pub rule_id: String,
+    #[serde(with = "shared_str")]
+    pub rule_id: Arc<str>,
     /// Rule title.
-    pub title: String,
+    #[serde(with = "shared_str")]
+    pub title: Arc<str>,
     /// Severity.
     pub severity: Severity,
     /// Legal basis.
-    pub basis: Vec<LegalBasis>,
+    #[serde(with = "shared_slice")]
+    pub basis: Arc<[LegalBasis]>,
     /// The wording to add.
-    pub suggestion: String,
+    #[serde(with = "shared_str")]
+    pub suggestion: Arc<str>,
     /// The first place that made the duty apply.
     pub trigger: TriggerSite,
 }
@@ -255,9 +300,35 @@ fn kind_mask(kinds: &[MaterialKind]) -> u8 {
     kinds.iter().fold(0, |m, k| m | kind_bit(*k))
 }
 
+/// The parts of an entry or rule that every finding of it repeats, shared
+/// rather than copied into each finding (a scan that reports tens of
+/// thousands of findings would otherwise spend much of its time copying
+/// titles and legal bases).
+#[derive(Debug)]
+struct SharedText {
+    id: Arc<str>,
+    title: Arc<str>,
+    basis: Arc<[LegalBasis]>,
+    suggestion: Arc<str>,
+}
+
+impl SharedText {
+    fn new(id: &str, title: &str, basis: &[LegalBasis], suggestion: &str) -> Self {
+        SharedText {
+            id: id.into(),
+            title: title.into(),
+            basis: basis.into(),
+            suggestion: suggestion.into(),
+        }
+    }
+}
+
 #[derive(Debug)]
 struct CompiledEntry {
     entry: Entry,
+    shared: SharedText,
+    /// The entry's terms as written, for [`Finding::pattern`].
+    terms: Vec<Arc<str>>,
     mask: u8,
     negation_window: usize,
     negations: Vec<String>,
@@ -277,13 +348,15 @@ struct CompiledProximity {
     within: usize,
     ordered: bool,
     same_clause: bool,
-    description: String,
+    description: Arc<str>,
 }
 
 #[derive(Debug)]
 struct CompiledRegex {
     owner: u32,
     re: GatedRegex,
+    /// The pattern as written, for [`Finding::pattern`].
+    source: Arc<str>,
 }
 
 /// A regex and the anchor groups that must all occur in a text before the
@@ -325,6 +398,7 @@ impl GatedRegex {
 #[derive(Debug)]
 struct CompiledDisclosure {
     rule: DisclosureRule,
+    shared: SharedText,
     mask: u8,
     trigger_regexes: Vec<GatedRegex>,
     group_regexes: Vec<Vec<GatedRegex>>,
@@ -564,6 +638,7 @@ impl Matcher {
                 regexes.push(CompiledRegex {
                     owner: ei,
                     re: tb.regex(&e.id, r)?,
+                    source: r.as_str().into(),
                 });
             }
             for p in &e.proximity {
@@ -596,7 +671,8 @@ impl Matcher {
                         p.left.join("/"),
                         p.within,
                         p.right.join("/")
-                    ),
+                    )
+                    .into(),
                 });
             }
             let c = &e.context;
@@ -605,6 +681,8 @@ impl Matcher {
             negations.extend(normalized_list(&c.negations));
             entries.push(CompiledEntry {
                 entry: e.clone(),
+                shared: SharedText::new(&e.id, &e.title, &e.basis, &e.suggestion),
+                terms: e.terms.iter().map(|t| Arc::from(t.as_str())).collect(),
                 mask: kind_mask(&e.kinds),
                 negation_window: c.negation_window as usize,
                 negation_starts: first_chars(&negations),
@@ -653,6 +731,7 @@ impl Matcher {
                 .collect::<Result<Vec<_>, _>>()?;
             disclosures.push(CompiledDisclosure {
                 rule: r.clone(),
+                shared: SharedText::new(&r.id, &r.title, &r.basis, &r.suggestion),
                 mask: kind_mask(&r.kinds),
                 trigger_regexes,
                 group_regexes,
@@ -924,11 +1003,11 @@ impl Matcher {
                 let d = &self.disclosures[di];
                 let (os, oe) = n.original_span(ts, te);
                 MissingDisclosure {
-                    rule_id: d.rule.id.clone(),
-                    title: d.rule.title.clone(),
+                    rule_id: Arc::clone(&d.shared.id),
+                    title: Arc::clone(&d.shared.title),
                     severity: d.rule.severity,
-                    basis: d.rule.basis.clone(),
-                    suggestion: d.rule.suggestion.clone(),
+                    basis: Arc::clone(&d.shared.basis),
+                    suggestion: Arc::clone(&d.shared.suggestion),
                     trigger: TriggerSite {
                         start: os,
                         end: oe,
@@ -1016,20 +1095,24 @@ impl Matcher {
         let os = os.min(chars.len());
         let oe = oe.min(chars.len());
         let pattern = match c.kind {
-            MatchKind::Literal => e.terms.get(c.pattern as usize).cloned().unwrap_or_default(),
-            MatchKind::Regex => self.regexes[c.pattern as usize].re.re.as_str().to_string(),
-            MatchKind::Proximity => self.proximity[c.pattern as usize].description.clone(),
+            MatchKind::Literal => ce
+                .terms
+                .get(c.pattern as usize)
+                .cloned()
+                .unwrap_or_else(|| Arc::from("")),
+            MatchKind::Regex => Arc::clone(&self.regexes[c.pattern as usize].source),
+            MatchKind::Proximity => Arc::clone(&self.proximity[c.pattern as usize].description),
         };
         Finding {
             start: os,
             end: oe,
             text: chars[os..oe].iter().collect(),
-            entry_id: e.id.clone(),
-            title: e.title.clone(),
+            entry_id: Arc::clone(&ce.shared.id),
+            title: Arc::clone(&ce.shared.title),
             category: e.category,
             severity: e.severity,
-            basis: e.basis.clone(),
-            suggestion: e.suggestion.clone(),
+            basis: Arc::clone(&ce.shared.basis),
+            suggestion: Arc::clone(&ce.shared.suggestion),
             context: excerpt(chars, os, oe),
             match_kind: c.kind,
             pattern,
