@@ -32,13 +32,15 @@ const LINEAR_EDGES: usize = 8;
 /// An Aho-Corasick automaton over the characters of its patterns.
 #[derive(Debug, Clone)]
 pub(crate) struct DenseAutomaton {
-    /// One bit per BMP character, set for the characters of the patterns.
-    /// Ids are given in code-point order, so a character's id is its rank
-    /// in this set: 8 KiB of bits and 2 KiB of counts stay in the
-    /// first-level cache, where a table of ids (128 KiB) would not.
-    bmp_members: Box<[u64]>,
-    /// Members before each word of `bmp_members`.
-    bmp_rank: Box<[u16]>,
+    /// Ids of BMP characters in two levels: `bmp_blocks[c >> 8]` picks a
+    /// block of 256 ids in `bmp_ids` (block 0 is all zeros and stands for
+    /// every block without a pattern character). The knowledge base's
+    /// characters fill a few dozen blocks, some 40 KiB that stay in the
+    /// first- and second-level caches, where one flat table (128 KiB)
+    /// missed them; a rank in a bit set would be smaller still but needs a
+    /// population count, which baseline x86-64 lacks.
+    bmp_blocks: Box<[u16; 256]>,
+    bmp_ids: Vec<u16>,
     /// Ids of characters outside the BMP, sorted by character.
     astral_ids: Vec<(char, u16)>,
     /// The root's transitions, by id (tagged targets).
@@ -81,27 +83,27 @@ impl DenseAutomaton {
                 alphabet.len()
             )));
         }
-        // Ids in code-point order from 1 (see `bmp_members`).
+        // Ids in code-point order from 1.
         let ids: BTreeMap<char, u16> = alphabet
             .iter()
             .enumerate()
             .map(|(i, &c)| (c, i as u16 + 1))
             .collect();
-        let mut bmp_members = vec![0u64; 0x1_0000 / 64].into_boxed_slice();
+        let mut bmp_blocks = Box::new([0u16; 256]);
+        let mut bmp_ids = vec![0u16; 256];
         let mut astral_ids = Vec::new();
         for (&c, &id) in &ids {
             let cp = c as usize;
             if cp < 0x1_0000 {
-                bmp_members[cp / 64] |= 1 << (cp % 64);
+                let block = &mut bmp_blocks[cp >> 8];
+                if *block == 0 {
+                    *block = (bmp_ids.len() / 256) as u16;
+                    bmp_ids.resize(bmp_ids.len() + 256, 0);
+                }
+                bmp_ids[usize::from(*block) * 256 + (cp & 0xff)] = id;
             } else {
                 astral_ids.push((c, id));
             }
-        }
-        let mut bmp_rank = vec![0u16; bmp_members.len()].into_boxed_slice();
-        let mut before = 0u32;
-        for (rank, word) in bmp_rank.iter_mut().zip(bmp_members.iter()) {
-            *rank = before as u16;
-            before += word.count_ones();
         }
 
         // The trie, with children in maps while building.
@@ -198,8 +200,8 @@ impl DenseAutomaton {
         }
         out_start.push(outputs.len() as u32);
         Ok(DenseAutomaton {
-            bmp_members,
-            bmp_rank,
+            bmp_blocks,
+            bmp_ids,
             astral_ids,
             root,
             states,
@@ -214,15 +216,8 @@ impl DenseAutomaton {
     #[inline(always)]
     pub(crate) fn id_of(&self, c: char) -> u16 {
         let cp = c as usize;
-        match self.bmp_members.get(cp / 64) {
-            Some(&word) => {
-                let bit = 1u64 << (cp % 64);
-                if word & bit == 0 {
-                    0
-                } else {
-                    self.bmp_rank[cp / 64] + (word & (bit - 1)).count_ones() as u16 + 1
-                }
-            }
+        match self.bmp_blocks.get(cp >> 8) {
+            Some(&block) => self.bmp_ids[usize::from(block) * 256 + (cp & 0xff)],
             None => self
                 .astral_ids
                 .binary_search_by_key(&c, |(a, _)| *a)

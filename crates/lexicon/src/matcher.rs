@@ -415,6 +415,11 @@ pub struct Matcher {
     proximity: Vec<CompiledProximity>,
     anchor_groups: usize,
     disclosures: Vec<CompiledDisclosure>,
+    /// Whether a text in which the automaton finds no literal at all gets
+    /// an empty report: true when every regex that could add a finding, an
+    /// allow span or a disclosure trigger is gated by automaton literals.
+    /// Such texts then skip every rule.
+    silent_without_hits: bool,
     version: Option<KbVersion>,
     stats: KbStats,
     literal_count: usize,
@@ -740,6 +745,12 @@ impl Matcher {
         let literal_count = tb.from_kb.iter().filter(|k| **k).count();
         let anchor_groups = tb.groups.len();
         let automaton = DenseAutomaton::new(&tb.patterns)?;
+        let silent_without_hits = regexes
+            .iter()
+            .map(|r| &r.re)
+            .chain(&allow_regexes)
+            .chain(disclosures.iter().flat_map(|d| &d.trigger_regexes))
+            .all(|r| !r.gate.is_empty());
         Ok(Matcher {
             automaton,
             slots: tb.slots,
@@ -749,6 +760,7 @@ impl Matcher {
             proximity,
             anchor_groups,
             disclosures,
+            silent_without_hits,
             version: kb.version.clone(),
             stats: kb.stats(),
             literal_count,
@@ -808,6 +820,18 @@ impl Matcher {
     }
 
     fn scan_with(&self, text: &str, opts: &ScanOptions, s: &mut Scratch) -> ScanReport {
+        let mut walk = Walk::new(&self.automaton, &mut s.hits);
+        if !normalize_with(text, &mut s.norm, &mut walk) {
+            // The last steps of normalisation rewrote the text: walk the
+            // final one.
+            walk.restart();
+            for (k, c) in s.norm.as_str().chars().enumerate() {
+                walk.kept(k, c);
+            }
+        }
+        if s.hits.is_empty() && self.silent_without_hits {
+            return ScanReport::default();
+        }
         s.reset(self);
         let Scratch {
             norm: n,
@@ -823,16 +847,7 @@ impl Matcher {
             other,
             hits,
         } = s;
-        let mut walk = Walk::new(&self.automaton, hits);
-        if !normalize_with(text, n, &mut walk) {
-            // The last steps of normalisation rewrote the text: walk the
-            // final one.
-            walk.restart();
-            for (k, c) in n.as_str().chars().enumerate() {
-                walk.kept(k, c);
-            }
-        }
-        let hits: &[(u32, u32)] = walk.hits;
+        let hits: &[(u32, u32)] = hits;
         let n: &Normalized = n;
         let entry_applies = |ei: u32| match opts.kind {
             None => true,
@@ -991,10 +1006,25 @@ impl Matcher {
         if all.is_empty() && missing_at.is_empty() {
             return ScanReport::default();
         }
-        // The original text as chars, for match texts and excerpts.
-        chars.extend(text.chars());
-        let chars: &[char] = chars;
-        let mut findings: Vec<Finding> = all.iter().map(|c| self.finding(n, chars, c)).collect();
+        // Byte offsets of the original-text positions the report quotes.
+        let len = n.original_len();
+        for c in &all {
+            let (os, oe) = n.original_span(c.start, c.end);
+            let (os, oe) = (os.min(len), oe.min(len));
+            chars.extend([
+                os.saturating_sub(EXCERPT_SIDE),
+                os,
+                oe,
+                (oe + EXCERPT_SIDE).min(len),
+            ]);
+        }
+        for &(_, ts, te) in &missing_at {
+            let (os, oe) = n.original_span(ts, te);
+            chars.extend([os.min(len), oe.min(len)]);
+        }
+        let original = OriginalText::new(text, len, chars);
+        let mut findings: Vec<Finding> =
+            all.iter().map(|c| self.finding(n, &original, c)).collect();
         findings.sort_by(|a, b| (a.start, a.end, &a.entry_id).cmp(&(b.start, b.end, &b.entry_id)));
         findings.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.entry_id == b.entry_id);
         let missing = missing_at
@@ -1011,9 +1041,7 @@ impl Matcher {
                     trigger: TriggerSite {
                         start: os,
                         end: oe,
-                        text: chars[os.min(chars.len())..oe.min(chars.len())]
-                            .iter()
-                            .collect(),
+                        text: original.slice(os.min(len), oe.min(len)).to_string(),
                     },
                 }
             })
@@ -1088,12 +1116,12 @@ impl Matcher {
         false
     }
 
-    fn finding(&self, n: &Normalized, chars: &[char], c: &Cand) -> Finding {
+    fn finding(&self, n: &Normalized, original: &OriginalText, c: &Cand) -> Finding {
         let ce = &self.entries[c.entry as usize];
         let e = &ce.entry;
         let (os, oe) = n.original_span(c.start, c.end);
-        let os = os.min(chars.len());
-        let oe = oe.min(chars.len());
+        let os = os.min(original.chars);
+        let oe = oe.min(original.chars);
         let pattern = match c.kind {
             MatchKind::Literal => ce
                 .terms
@@ -1106,14 +1134,14 @@ impl Matcher {
         Finding {
             start: os,
             end: oe,
-            text: chars[os..oe].iter().collect(),
+            text: original.slice(os, oe).to_string(),
             entry_id: Arc::clone(&ce.shared.id),
             title: Arc::clone(&ce.shared.title),
             category: e.category,
             severity: e.severity,
             basis: Arc::clone(&ce.shared.basis),
             suggestion: Arc::clone(&ce.shared.suggestion),
-            context: excerpt(chars, os, oe),
+            context: original.excerpt(os, oe),
             match_kind: c.kind,
             pattern,
         }
@@ -1130,22 +1158,84 @@ impl std::fmt::Debug for Matcher {
     }
 }
 
-/// Excerpt of at most 16 chars either side, on one line.
-fn excerpt(chars: &[char], start: usize, end: usize) -> String {
-    const SIDE: usize = 16;
-    let from = start.saturating_sub(SIDE);
-    let to = (end + SIDE).min(chars.len());
-    let mut s = String::new();
-    if from > 0 {
-        s.push('…');
+/// Chars of original text shown on either side of a match.
+const EXCERPT_SIDE: usize = 16;
+
+/// The original text with the byte offsets of the char positions a report
+/// quotes (match texts, trigger texts, excerpt bounds), found in one
+/// forward pass that stops after the last of them: decoding every line
+/// with a finding into a vector of chars cost more than the rest of
+/// building its report.
+struct OriginalText<'a> {
+    text: &'a str,
+    /// Number of chars in `text`.
+    chars: usize,
+    /// `(char position, byte offset)`, sorted by position.
+    offsets: Vec<(usize, usize)>,
+}
+
+impl<'a> OriginalText<'a> {
+    /// `wanted`: the char positions (at most `chars`) that will be asked
+    /// for; sorted and emptied here.
+    fn new(text: &'a str, chars: usize, wanted: &mut Vec<usize>) -> Self {
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut offsets = Vec::with_capacity(wanted.len());
+        let mut next = wanted.iter().copied().peekable();
+        for (i, (byte, _)) in text.char_indices().enumerate() {
+            match next.peek() {
+                None => break,
+                Some(&w) if w == i => {
+                    offsets.push((i, byte));
+                    next.next();
+                }
+                Some(_) => {}
+            }
+        }
+        // Positions at the end of the text.
+        offsets.extend(next.map(|w| (w, text.len())));
+        wanted.clear();
+        OriginalText {
+            text,
+            chars,
+            offsets,
+        }
     }
-    for c in &chars[from..to] {
-        s.push(if c.is_control() { ' ' } else { *c });
+
+    fn byte(&self, pos: usize) -> usize {
+        match self.offsets.binary_search_by_key(&pos, |(p, _)| *p) {
+            Ok(i) => self.offsets[i].1,
+            // Not asked for: count from the start (never happens for the
+            // positions `new` was given).
+            Err(_) => self
+                .text
+                .char_indices()
+                .nth(pos)
+                .map_or(self.text.len(), |(b, _)| b),
+        }
     }
-    if to < chars.len() {
-        s.push('…');
+
+    /// The original text of char span `[start, end)`.
+    fn slice(&self, start: usize, end: usize) -> &'a str {
+        &self.text[self.byte(start)..self.byte(end)]
     }
-    s
+
+    /// Excerpt of at most [`EXCERPT_SIDE`] chars either side, on one line.
+    fn excerpt(&self, start: usize, end: usize) -> String {
+        let from = start.saturating_sub(EXCERPT_SIDE);
+        let to = (end + EXCERPT_SIDE).min(self.chars);
+        let mut s = String::new();
+        if from > 0 {
+            s.push('…');
+        }
+        for c in self.slice(from, to).chars() {
+            s.push(if c.is_control() { ' ' } else { c });
+        }
+        if to < self.chars {
+            s.push('…');
+        }
+        s
+    }
 }
 
 /// Answers "is [s, e) inside some allow span?". A handful of spans (the
@@ -1196,7 +1286,8 @@ impl<'a> AllowCover<'a> {
 #[derive(Default)]
 struct Scratch {
     norm: Normalized,
-    original: Vec<char>,
+    /// Original-text char positions quoted by the report.
+    original: Vec<usize>,
     literal: Vec<Cand>,
     allows: Vec<(usize, usize)>,
     prox_left: Vec<Vec<(usize, usize)>>,
@@ -1453,13 +1544,15 @@ mod tests {
     }
 
     /// The seed matcher with every regex gate removed (automaton groups and
-    /// searched groups): each regex runs on every text, as it did before
-    /// gating.
+    /// searched groups) and no shortcut for texts without literals: each
+    /// rule runs on every text, as it did before gating.
     fn ungated_matcher() -> &'static Matcher {
         static M: std::sync::OnceLock<Matcher> = std::sync::OnceLock::new();
         M.get_or_init(|| {
             let kb = KnowledgeBase::seed().expect("seed KB loads");
             let mut m = Matcher::compile(&kb).expect("seed KB compiles");
+            // Without gates a text without literals may still match.
+            m.silent_without_hits = false;
             for r in &mut m.regexes {
                 r.re.gate.clear();
                 r.re.searched.clear();
@@ -1650,6 +1743,39 @@ mod tests {
             let text = parts.concat();
             let opts = ScanOptions { kind };
             prop_assert_eq!(seed_matcher().scan(&text, &opts), ungated_matcher().scan(&text, &opts));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn original_text_quotes_like_a_vector_of_chars(
+            text in "[a-c保本\n\t…🙂]{0,40}",
+            spans in proptest::collection::vec((0usize..45, 0usize..45), 0..6),
+        ) {
+            let chars: Vec<char> = text.chars().collect();
+            let len = chars.len();
+            let spans: Vec<(usize, usize)> = spans
+                .into_iter()
+                .map(|(a, b)| (a.min(b).min(len), a.max(b).min(len)))
+                .collect();
+            let mut wanted = Vec::new();
+            for &(s, e) in &spans {
+                wanted.extend([s.saturating_sub(EXCERPT_SIDE), s, e, (e + EXCERPT_SIDE).min(len)]);
+            }
+            let original = OriginalText::new(&text, len, &mut wanted);
+            for &(s, e) in &spans {
+                prop_assert_eq!(original.slice(s, e), chars[s..e].iter().collect::<String>());
+                let (from, to) = (s.saturating_sub(EXCERPT_SIDE), (e + EXCERPT_SIDE).min(len));
+                let mut expected = String::new();
+                if from > 0 {
+                    expected.push('…');
+                }
+                expected.extend(chars[from..to].iter().map(|c| if c.is_control() { ' ' } else { *c }));
+                if to < len {
+                    expected.push('…');
+                }
+                prop_assert_eq!(original.excerpt(s, e), expected);
+            }
         }
     }
 
