@@ -530,19 +530,26 @@ pub(crate) fn normalize_with<S: KeptSink>(input: &str, out: &mut Normalized, sin
     for (i, (at, c)) in input.char_indices().enumerate() {
         orig_len = i + 1;
         if st.dot.is_none() && table.is_plain(c) {
-            let start = *run.get_or_insert(at);
-            let b = st.closing_break();
-            out.brk.push(b);
+            // Inside a run nothing was removed since the last kept
+            // character; the run's flags are settled when it ends.
+            let start = match run {
+                Some(start) => {
+                    out.brk.push(Break::None);
+                    start
+                }
+                None => {
+                    run = Some(at);
+                    out.brk.push(st.closing_break());
+                    at
+                }
+            };
             out.byte_of.push(out.text.len() + (at - start));
             sink.kept(out.orig.len(), c);
             out.orig.push(i);
-            st.non_ascii |= !c.is_ascii();
-            let digit = c.is_ascii_digit();
-            st.last_kept_digit = digit;
-            st.prev_unit_digit = digit;
             continue;
         }
         if let Some(start) = run.take() {
+            st.end_run(&input[start..at]);
             out.text.push_str(&input[start..at]);
         }
         if let Some((u, class, convertible)) = table.lookup(c) {
@@ -560,6 +567,7 @@ pub(crate) fn normalize_with<S: KeptSink>(input: &str, out: &mut Normalized, sin
         }
     }
     if let Some(start) = run {
+        st.end_run(&input[start..]);
         out.text.push_str(&input[start..]);
     }
     // A trailing dot has no digit after it.
@@ -647,6 +655,17 @@ impl Strip {
         self.pending = Break::None;
         self.newlines = 0;
         b
+    }
+
+    /// Settles the flags after a run of plain characters, all kept as
+    /// they are (see [`normalize_with`]).
+    #[inline]
+    fn end_run(&mut self, run: &str) {
+        self.non_ascii |= !run.is_ascii();
+        // The last byte is an ASCII digit exactly when the last char is.
+        let digit = run.as_bytes().last().is_some_and(u8::is_ascii_digit);
+        self.last_kept_digit = digit;
+        self.prev_unit_digit = digit;
     }
 
     #[inline(always)]
