@@ -2,10 +2,12 @@
 //!
 //! Every literal of the knowledge base — deny terms, allow phrases,
 //! proximity components, disclosure triggers and satisfying phrases — goes
-//! into one character-wise double-array Aho-Corasick automaton, with a side
-//! table saying what each literal is for. One overlapping pass over the
-//! normalised text collects every occurrence; regexes and proximity rules
-//! are a small second pass. Resolution is then plain interval logic:
+//! into one Aho-Corasick automaton over the knowledge base's characters
+//! (see [`crate::automaton`]), with a side table saying what each literal
+//! is for. The automaton is walked while the text is normalised and
+//! collects every occurrence, overlapping ones included; regexes and
+//! proximity rules are a small second pass. Resolution is then plain
+//! interval logic:
 //!
 //! 1. a deny occurrence lying inside an allow occurrence is dropped (an
 //!    allow phrase wins a tie);
