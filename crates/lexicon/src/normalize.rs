@@ -506,7 +506,22 @@ impl KeptSink for () {
 /// the numeric-run fix-up) rewrote the text after the characters were
 /// handed over: `out` is then right and what `sink` saw is not, and the
 /// caller has to read `out` again.
-pub(crate) fn normalize_with<S: KeptSink>(input: &str, out: &mut Normalized, sink: &mut S) -> bool {
+pub(crate) fn normalize_with<S: KeptSink>(
+    input: &str,
+    dest: &mut Normalized,
+    sink: &mut S,
+) -> bool {
+    // Worked on as a local and put back at the end: the vectors' lengths
+    // and pointers can then stay in registers through the per-character
+    // loop instead of being reloaded from `dest` for every push.
+    let mut local = std::mem::take(dest);
+    let walked = normalize_local(input, &mut local, sink);
+    *dest = local;
+    walked
+}
+
+#[inline(always)]
+fn normalize_local<S: KeptSink>(input: &str, out: &mut Normalized, sink: &mut S) -> bool {
     out.text.clear();
     out.chars.take();
     out.byte_of.clear();
