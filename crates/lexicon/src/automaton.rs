@@ -40,11 +40,13 @@ pub(crate) struct DenseAutomaton {
     /// missed them; a rank in a bit set would be smaller still but needs a
     /// population count, which baseline x86-64 lacks.
     bmp_blocks: Box<[u16; 256]>,
-    bmp_ids: Vec<u16>,
+    bmp_ids: Vec<[u16; 256]>,
     /// Ids of characters outside the BMP, sorted by character.
     astral_ids: Vec<(char, u16)>,
-    /// The root's transitions, by id (tagged targets).
-    root: Vec<u32>,
+    /// The root's transitions, by id (tagged targets). Sized for every
+    /// `u16` so that indexing needs no bounds check; only the first
+    /// alphabet-size entries are ever read.
+    root: Box<[u32; 1 << 16]>,
     /// One row per state, the first edge inline: most states have at most
     /// one edge, and then a step reads one row and nothing else.
     states: Vec<StateRow>,
@@ -90,17 +92,17 @@ impl DenseAutomaton {
             .map(|(i, &c)| (c, i as u16 + 1))
             .collect();
         let mut bmp_blocks = Box::new([0u16; 256]);
-        let mut bmp_ids = vec![0u16; 256];
+        let mut bmp_ids = vec![[0u16; 256]];
         let mut astral_ids = Vec::new();
         for (&c, &id) in &ids {
             let cp = c as usize;
             if cp < 0x1_0000 {
                 let block = &mut bmp_blocks[cp >> 8];
                 if *block == 0 {
-                    *block = (bmp_ids.len() / 256) as u16;
-                    bmp_ids.resize(bmp_ids.len() + 256, 0);
+                    *block = bmp_ids.len() as u16;
+                    bmp_ids.push([0; 256]);
                 }
-                bmp_ids[usize::from(*block) * 256 + (cp & 0xff)] = id;
+                bmp_ids[usize::from(*block)][cp & 0xff] = id;
             } else {
                 astral_ids.push((c, id));
             }
@@ -167,9 +169,12 @@ impl DenseAutomaton {
                 t | OUTPUT
             }
         };
-        let mut root = vec![0u32; alphabet.len() + 1];
+        let mut root: Box<[u32; 1 << 16]> = vec![0u32; 1 << 16]
+            .into_boxed_slice()
+            .try_into()
+            .map_err(|_| CompileError::Automaton("root row".into()))?;
         for (&id, &t) in &children[0] {
-            root[id as usize] = tag(t);
+            root[usize::from(id)] = tag(t);
         }
         let mut states = Vec::with_capacity(n);
         let mut edge_ids = Vec::new();
@@ -217,7 +222,7 @@ impl DenseAutomaton {
     pub(crate) fn id_of(&self, c: char) -> u16 {
         let cp = c as usize;
         match self.bmp_blocks.get(cp >> 8) {
-            Some(&block) => self.bmp_ids[usize::from(block) * 256 + (cp & 0xff)],
+            Some(&block) => self.bmp_ids[usize::from(block)][cp & 0xff],
             None => self
                 .astral_ids
                 .binary_search_by_key(&c, |(a, _)| *a)
@@ -236,7 +241,7 @@ impl DenseAutomaton {
         let mut s = (state & STATE_MASK) as usize;
         loop {
             if s == 0 {
-                return self.root[id as usize];
+                return self.root[usize::from(id)];
             }
             let row = self.states[s];
             if row.first_id == id {
