@@ -283,11 +283,11 @@ pub(crate) struct Walk<'a> {
     state: u32,
     /// `(end, state)`: the normalised char index just after the character
     /// at which the (tagged) state with patterns was reached.
-    pub(crate) hits: &'a mut Vec<(u32, u32)>,
+    pub(crate) hits: &'a mut Vec<(usize, u32)>,
 }
 
 impl<'a> Walk<'a> {
-    pub(crate) fn new(automaton: &'a DenseAutomaton, hits: &'a mut Vec<(u32, u32)>) -> Self {
+    pub(crate) fn new(automaton: &'a DenseAutomaton, hits: &'a mut Vec<(usize, u32)>) -> Self {
         hits.clear();
         Walk {
             automaton,
@@ -309,7 +309,7 @@ impl crate::normalize::KeptSink for Walk<'_> {
         let next = self.automaton.step(self.state, c);
         self.state = next;
         if has_output(next) {
-            self.hits.push((index as u32 + 1, next));
+            self.hits.push((index + 1, next));
         }
     }
 }
@@ -348,7 +348,7 @@ mod tests {
         for &(end, state) in w.hits.iter() {
             for &p in a.outputs(state) {
                 let len = patterns[p as usize].chars().count();
-                out.push((end as usize - len, end as usize, p));
+                out.push((end - len, end, p));
             }
         }
         out.sort_unstable();

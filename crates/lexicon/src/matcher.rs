@@ -849,7 +849,7 @@ impl Matcher {
             other,
             hits,
         } = s;
-        let hits: &[(u32, u32)] = hits;
+        let hits: &[(usize, u32)] = hits;
         let n: &Normalized = n;
         let entry_applies = |ei: u32| match opts.kind {
             None => true,
@@ -867,7 +867,7 @@ impl Matcher {
                 if slot.targets.is_empty() {
                     continue;
                 }
-                let e = end as usize;
+                let e = end;
                 let s = e.saturating_sub(slot.chars);
                 if e <= s || n.crosses_sentence(s, e) {
                     continue;
@@ -1301,7 +1301,7 @@ struct Scratch {
     seen: Vec<bool>,
     other: Vec<Cand>,
     /// Where automaton states with patterns were reached.
-    hits: Vec<(u32, u32)>,
+    hits: Vec<(usize, u32)>,
 }
 
 thread_local! {
