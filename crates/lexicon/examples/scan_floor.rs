@@ -75,6 +75,17 @@ fn main() {
         hits,
     );
 
+    let started = Instant::now();
+    let hits: usize = lines
+        .iter()
+        .map(|line| matcher.count_literal_occurrences(line))
+        .sum();
+    report(
+        "normalise+literal-automaton",
+        started.elapsed().as_secs_f64(),
+        hits,
+    );
+
     let options = ScanOptions::default();
     let started = Instant::now();
     let findings: usize = lines

@@ -16,6 +16,7 @@
 //! assert!(report.has_forbidden());
 //! ```
 
+mod automaton;
 mod error;
 mod kb;
 mod matcher;

@@ -2,10 +2,12 @@
 //!
 //! Every literal of the knowledge base — deny terms, allow phrases,
 //! proximity components, disclosure triggers and satisfying phrases — goes
-//! into one character-wise double-array Aho-Corasick automaton, with a side
-//! table saying what each literal is for. One overlapping pass over the
-//! normalised text collects every occurrence; regexes and proximity rules
-//! are a small second pass. Resolution is then plain interval logic:
+//! into one Aho-Corasick automaton over the knowledge base's characters
+//! (see [`crate::automaton`]), with a side table saying what each literal
+//! is for. The automaton is walked while the text is normalised and
+//! collects every occurrence, overlapping ones included; regexes and
+//! proximity rules are a small second pass. Resolution is then plain
+//! interval logic:
 //!
 //! 1. a deny occurrence lying inside an allow occurrence is dropped (an
 //!    allow phrase wins a tie);
@@ -23,18 +25,18 @@
 
 use std::sync::{Arc, RwLock};
 
-use daachorse::CharwiseDoubleArrayAhoCorasick;
 use regex::Regex;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind};
 use serde::{Deserialize, Serialize};
 
+use crate::automaton::{DenseAutomaton, Walk};
 use crate::error::CompileError;
 use crate::kb::{KbStats, KnowledgeBase};
 use crate::model::{
     Category, DisclosureRule, Entry, KbVersion, LegalBasis, MaterialKind, Severity,
 };
-use crate::normalize::{Break, Normalized, normalize_into, normalize_literal};
+use crate::normalize::{Break, KeptSink, Normalized, normalize_literal, normalize_with};
 
 /// Negation and warning cues: a deny match preceded (within the entry's
 /// window, inside the clause) by one of these is a disclaimer or a consumer
@@ -130,23 +132,64 @@ pub struct Finding {
     /// between the characters of the term.
     pub text: String,
     /// Knowledge-base entry id.
-    pub entry_id: String,
+    #[serde(with = "shared_str")]
+    pub entry_id: Arc<str>,
     /// Entry title.
-    pub title: String,
+    #[serde(with = "shared_str")]
+    pub title: Arc<str>,
     /// Category.
     pub category: Category,
     /// Severity.
     pub severity: Severity,
     /// Legal basis.
-    pub basis: Vec<LegalBasis>,
+    #[serde(with = "shared_slice")]
+    pub basis: Arc<[LegalBasis]>,
     /// Suggested rewording.
-    pub suggestion: String,
+    #[serde(with = "shared_str")]
+    pub suggestion: Arc<str>,
     /// A short excerpt of the original text around the match.
     pub context: String,
     /// Which kind of pattern matched.
     pub match_kind: MatchKind,
     /// The pattern as written in the knowledge base.
-    pub pattern: String,
+    #[serde(with = "shared_str")]
+    pub pattern: Arc<str>,
+}
+
+/// Serialises an `Arc<str>` as a plain string, so that sharing text with
+/// the knowledge base does not change the JSON of a report.
+mod shared_str {
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(value: &Arc<str>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(value)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
+        String::deserialize(d).map(Arc::from)
+    }
+}
+
+/// Serialises an `Arc<[T]>` as a plain sequence (see [`shared_str`]).
+mod shared_slice {
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(super) fn serialize<T: Serialize, S: Serializer>(
+        value: &Arc<[T]>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        value.as_ref().serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Arc<[T]>, D::Error> {
+        Vec::<T>::deserialize(d).map(Arc::from)
+    }
 }
 
 /// Where a disclosure duty was triggered.
@@ -164,15 +207,19 @@ pub struct TriggerSite {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MissingDisclosure {
     /// Rule id, e.g. `REQ-01`.
-    pub rule_id: String,
+    #[serde(with = "shared_str")]
+    pub rule_id: Arc<str>,
     /// Rule title.
-    pub title: String,
+    #[serde(with = "shared_str")]
+    pub title: Arc<str>,
     /// Severity.
     pub severity: Severity,
     /// Legal basis.
-    pub basis: Vec<LegalBasis>,
+    #[serde(with = "shared_slice")]
+    pub basis: Arc<[LegalBasis]>,
     /// The wording to add.
-    pub suggestion: String,
+    #[serde(with = "shared_str")]
+    pub suggestion: Arc<str>,
     /// The first place that made the duty apply.
     pub trigger: TriggerSite,
 }
@@ -255,9 +302,35 @@ fn kind_mask(kinds: &[MaterialKind]) -> u8 {
     kinds.iter().fold(0, |m, k| m | kind_bit(*k))
 }
 
+/// The parts of an entry or rule that every finding of it repeats, shared
+/// rather than copied into each finding (a scan that reports tens of
+/// thousands of findings would otherwise spend much of its time copying
+/// titles and legal bases).
+#[derive(Debug)]
+struct SharedText {
+    id: Arc<str>,
+    title: Arc<str>,
+    basis: Arc<[LegalBasis]>,
+    suggestion: Arc<str>,
+}
+
+impl SharedText {
+    fn new(id: &str, title: &str, basis: &[LegalBasis], suggestion: &str) -> Self {
+        SharedText {
+            id: id.into(),
+            title: title.into(),
+            basis: basis.into(),
+            suggestion: suggestion.into(),
+        }
+    }
+}
+
 #[derive(Debug)]
 struct CompiledEntry {
     entry: Entry,
+    shared: SharedText,
+    /// The entry's terms as written, for [`Finding::pattern`].
+    terms: Vec<Arc<str>>,
     mask: u8,
     negation_window: usize,
     negations: Vec<String>,
@@ -277,13 +350,15 @@ struct CompiledProximity {
     within: usize,
     ordered: bool,
     same_clause: bool,
-    description: String,
+    description: Arc<str>,
 }
 
 #[derive(Debug)]
 struct CompiledRegex {
     owner: u32,
     re: GatedRegex,
+    /// The pattern as written, for [`Finding::pattern`].
+    source: Arc<str>,
 }
 
 /// A regex and the anchor groups that must all occur in a text before the
@@ -325,6 +400,7 @@ impl GatedRegex {
 #[derive(Debug)]
 struct CompiledDisclosure {
     rule: DisclosureRule,
+    shared: SharedText,
     mask: u8,
     trigger_regexes: Vec<GatedRegex>,
     group_regexes: Vec<Vec<GatedRegex>>,
@@ -333,7 +409,7 @@ struct CompiledDisclosure {
 /// A knowledge base compiled for scanning. Immutable and `Send + Sync`:
 /// share it behind an `Arc` (see [`SharedMatcher`]).
 pub struct Matcher {
-    automaton: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
+    automaton: DenseAutomaton,
     slots: Vec<Slot>,
     entries: Vec<CompiledEntry>,
     regexes: Vec<CompiledRegex>,
@@ -341,6 +417,11 @@ pub struct Matcher {
     proximity: Vec<CompiledProximity>,
     anchor_groups: usize,
     disclosures: Vec<CompiledDisclosure>,
+    /// Whether a text in which the automaton finds no literal at all gets
+    /// an empty report: true when every regex that could add a finding, an
+    /// allow span or a disclosure trigger is gated by automaton literals.
+    /// Such texts then skip every rule.
+    silent_without_hits: bool,
     version: Option<KbVersion>,
     stats: KbStats,
     literal_count: usize,
@@ -564,6 +645,7 @@ impl Matcher {
                 regexes.push(CompiledRegex {
                     owner: ei,
                     re: tb.regex(&e.id, r)?,
+                    source: r.as_str().into(),
                 });
             }
             for p in &e.proximity {
@@ -596,7 +678,8 @@ impl Matcher {
                         p.left.join("/"),
                         p.within,
                         p.right.join("/")
-                    ),
+                    )
+                    .into(),
                 });
             }
             let c = &e.context;
@@ -605,6 +688,8 @@ impl Matcher {
             negations.extend(normalized_list(&c.negations));
             entries.push(CompiledEntry {
                 entry: e.clone(),
+                shared: SharedText::new(&e.id, &e.title, &e.basis, &e.suggestion),
+                terms: e.terms.iter().map(|t| Arc::from(t.as_str())).collect(),
                 mask: kind_mask(&e.kinds),
                 negation_window: c.negation_window as usize,
                 negation_starts: first_chars(&negations),
@@ -653,6 +738,7 @@ impl Matcher {
                 .collect::<Result<Vec<_>, _>>()?;
             disclosures.push(CompiledDisclosure {
                 rule: r.clone(),
+                shared: SharedText::new(&r.id, &r.title, &r.basis, &r.suggestion),
                 mask: kind_mask(&r.kinds),
                 trigger_regexes,
                 group_regexes,
@@ -660,19 +746,13 @@ impl Matcher {
         }
         let literal_count = tb.from_kb.iter().filter(|k| **k).count();
         let anchor_groups = tb.groups.len();
-        let automaton = if tb.patterns.is_empty() {
-            None
-        } else {
-            let patvals = tb
-                .patterns
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (p.as_str(), i as u32));
-            Some(
-                CharwiseDoubleArrayAhoCorasick::with_values(patvals)
-                    .map_err(|e| CompileError::Automaton(e.to_string()))?,
-            )
-        };
+        let automaton = DenseAutomaton::new(&tb.patterns)?;
+        let silent_without_hits = regexes
+            .iter()
+            .map(|r| &r.re)
+            .chain(&allow_regexes)
+            .chain(disclosures.iter().flat_map(|d| &d.trigger_regexes))
+            .all(|r| !r.gate.is_empty());
         Ok(Matcher {
             automaton,
             slots: tb.slots,
@@ -682,6 +762,7 @@ impl Matcher {
             proximity,
             anchor_groups,
             disclosures,
+            silent_without_hits,
             version: kb.version.clone(),
             stats: kb.stats(),
             literal_count,
@@ -703,6 +784,31 @@ impl Matcher {
         self.literal_count
     }
 
+    /// Normalises `text` and counts every occurrence of every literal of
+    /// the automaton in it, applying no rule: the cost of the first two
+    /// stages of [`Matcher::scan`] alone, for measuring.
+    pub fn count_literal_occurrences(&self, text: &str) -> usize {
+        SCRATCH.with(|cell| {
+            let mut fresh = Scratch::default();
+            let mut borrowed = cell.try_borrow_mut();
+            let s = match borrowed.as_deref_mut() {
+                Ok(s) => s,
+                Err(_) => &mut fresh,
+            };
+            let mut walk = Walk::new(&self.automaton, &mut s.hits);
+            if !normalize_with(text, &mut s.norm, &mut walk) {
+                walk.restart();
+                for (k, c) in s.norm.as_str().chars().enumerate() {
+                    walk.kept(k, c);
+                }
+            }
+            walk.hits
+                .iter()
+                .map(|&(_, state)| self.automaton.outputs(state).len())
+                .sum()
+        })
+    }
+
     /// Scans a text.
     pub fn scan(&self, text: &str, opts: &ScanOptions) -> ScanReport {
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
@@ -716,6 +822,18 @@ impl Matcher {
     }
 
     fn scan_with(&self, text: &str, opts: &ScanOptions, s: &mut Scratch) -> ScanReport {
+        let mut walk = Walk::new(&self.automaton, &mut s.hits);
+        if !normalize_with(text, &mut s.norm, &mut walk) {
+            // The last steps of normalisation rewrote the text: walk the
+            // final one.
+            walk.restart();
+            for (k, c) in s.norm.as_str().chars().enumerate() {
+                walk.kept(k, c);
+            }
+        }
+        if s.hits.is_empty() && self.silent_without_hits {
+            return ScanReport::default();
+        }
         s.reset(self);
         let Scratch {
             norm: n,
@@ -729,20 +847,18 @@ impl Matcher {
             satisfied,
             seen,
             other,
+            hits,
         } = s;
-        normalize_into(text, n);
+        let hits: &[(usize, u32)] = hits;
         let n: &Normalized = n;
         let entry_applies = |ei: u32| match opts.kind {
             None => true,
             Some(k) => self.entries[ei as usize].mask & kind_bit(k) != 0,
         };
 
-        if let Some(ac) = &self.automaton {
-            // Matches arrive in order of their end, so the char index of
-            // the end is found by walking forward, not by searching.
-            let mut cursor = CharCursor::default();
-            for m in ac.find_overlapping_iter(n.as_str()) {
-                let slot = &self.slots[m.value() as usize];
+        for &(end, state) in hits {
+            for &pattern in self.automaton.outputs(state) {
+                let slot = &self.slots[pattern as usize];
                 // Anchors count wherever they occur: the regexes they
                 // gate run over the whole normalised text.
                 for g in &slot.anchors {
@@ -751,7 +867,7 @@ impl Matcher {
                 if slot.targets.is_empty() {
                     continue;
                 }
-                let e = cursor.char_at(n, m.end());
+                let e = end;
                 let s = e.saturating_sub(slot.chars);
                 if e <= s || n.crosses_sentence(s, e) {
                     continue;
@@ -892,10 +1008,25 @@ impl Matcher {
         if all.is_empty() && missing_at.is_empty() {
             return ScanReport::default();
         }
-        // The original text as chars, for match texts and excerpts.
-        chars.extend(text.chars());
-        let chars: &[char] = chars;
-        let mut findings: Vec<Finding> = all.iter().map(|c| self.finding(n, chars, c)).collect();
+        // Byte offsets of the original-text positions the report quotes.
+        let len = n.original_len();
+        for c in &all {
+            let (os, oe) = n.original_span(c.start, c.end);
+            let (os, oe) = (os.min(len), oe.min(len));
+            chars.extend([
+                os.saturating_sub(EXCERPT_SIDE),
+                os,
+                oe,
+                (oe + EXCERPT_SIDE).min(len),
+            ]);
+        }
+        for &(_, ts, te) in &missing_at {
+            let (os, oe) = n.original_span(ts, te);
+            chars.extend([os.min(len), oe.min(len)]);
+        }
+        let original = OriginalText::new(text, len, chars);
+        let mut findings: Vec<Finding> =
+            all.iter().map(|c| self.finding(n, &original, c)).collect();
         findings.sort_by(|a, b| (a.start, a.end, &a.entry_id).cmp(&(b.start, b.end, &b.entry_id)));
         findings.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.entry_id == b.entry_id);
         let missing = missing_at
@@ -904,17 +1035,15 @@ impl Matcher {
                 let d = &self.disclosures[di];
                 let (os, oe) = n.original_span(ts, te);
                 MissingDisclosure {
-                    rule_id: d.rule.id.clone(),
-                    title: d.rule.title.clone(),
+                    rule_id: Arc::clone(&d.shared.id),
+                    title: Arc::clone(&d.shared.title),
                     severity: d.rule.severity,
-                    basis: d.rule.basis.clone(),
-                    suggestion: d.rule.suggestion.clone(),
+                    basis: Arc::clone(&d.shared.basis),
+                    suggestion: Arc::clone(&d.shared.suggestion),
                     trigger: TriggerSite {
                         start: os,
                         end: oe,
-                        text: chars[os.min(chars.len())..oe.min(chars.len())]
-                            .iter()
-                            .collect(),
+                        text: original.slice(os.min(len), oe.min(len)).to_string(),
                     },
                 }
             })
@@ -989,28 +1118,32 @@ impl Matcher {
         false
     }
 
-    fn finding(&self, n: &Normalized, chars: &[char], c: &Cand) -> Finding {
+    fn finding(&self, n: &Normalized, original: &OriginalText, c: &Cand) -> Finding {
         let ce = &self.entries[c.entry as usize];
         let e = &ce.entry;
         let (os, oe) = n.original_span(c.start, c.end);
-        let os = os.min(chars.len());
-        let oe = oe.min(chars.len());
+        let os = os.min(original.chars);
+        let oe = oe.min(original.chars);
         let pattern = match c.kind {
-            MatchKind::Literal => e.terms.get(c.pattern as usize).cloned().unwrap_or_default(),
-            MatchKind::Regex => self.regexes[c.pattern as usize].re.re.as_str().to_string(),
-            MatchKind::Proximity => self.proximity[c.pattern as usize].description.clone(),
+            MatchKind::Literal => ce
+                .terms
+                .get(c.pattern as usize)
+                .cloned()
+                .unwrap_or_else(|| Arc::from("")),
+            MatchKind::Regex => Arc::clone(&self.regexes[c.pattern as usize].source),
+            MatchKind::Proximity => Arc::clone(&self.proximity[c.pattern as usize].description),
         };
         Finding {
             start: os,
             end: oe,
-            text: chars[os..oe].iter().collect(),
-            entry_id: e.id.clone(),
-            title: e.title.clone(),
+            text: original.slice(os, oe).to_string(),
+            entry_id: Arc::clone(&ce.shared.id),
+            title: Arc::clone(&ce.shared.title),
             category: e.category,
             severity: e.severity,
-            basis: e.basis.clone(),
-            suggestion: e.suggestion.clone(),
-            context: excerpt(chars, os, oe),
+            basis: Arc::clone(&ce.shared.basis),
+            suggestion: Arc::clone(&ce.shared.suggestion),
+            context: original.excerpt(os, oe),
             match_kind: c.kind,
             pattern,
         }
@@ -1027,40 +1160,83 @@ impl std::fmt::Debug for Matcher {
     }
 }
 
-/// Excerpt of at most 16 chars either side, on one line.
-fn excerpt(chars: &[char], start: usize, end: usize) -> String {
-    const SIDE: usize = 16;
-    let from = start.saturating_sub(SIDE);
-    let to = (end + SIDE).min(chars.len());
-    let mut s = String::new();
-    if from > 0 {
-        s.push('…');
-    }
-    for c in &chars[from..to] {
-        s.push(if c.is_control() { ' ' } else { *c });
-    }
-    if to < chars.len() {
-        s.push('…');
-    }
-    s
+/// Chars of original text shown on either side of a match.
+const EXCERPT_SIDE: usize = 16;
+
+/// The original text with the byte offsets of the char positions a report
+/// quotes (match texts, trigger texts, excerpt bounds), found in one
+/// forward pass that stops after the last of them: decoding every line
+/// with a finding into a vector of chars cost more than the rest of
+/// building its report.
+struct OriginalText<'a> {
+    text: &'a str,
+    /// Number of chars in `text`.
+    chars: usize,
+    /// `(char position, byte offset)`, sorted by position.
+    offsets: Vec<(usize, usize)>,
 }
 
-/// Converts byte offsets that never decrease into char indices of a
-/// normalised text.
-#[derive(Default)]
-struct CharCursor {
-    char_index: usize,
-}
+impl<'a> OriginalText<'a> {
+    /// `wanted`: the char positions (at most `chars`) that will be asked
+    /// for; sorted and emptied here.
+    fn new(text: &'a str, chars: usize, wanted: &mut Vec<usize>) -> Self {
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut offsets = Vec::with_capacity(wanted.len());
+        let mut next = wanted.iter().copied().peekable();
+        for (i, (byte, _)) in text.char_indices().enumerate() {
+            match next.peek() {
+                None => break,
+                Some(&w) if w == i => {
+                    offsets.push((i, byte));
+                    next.next();
+                }
+                Some(_) => {}
+            }
+        }
+        // Positions at the end of the text.
+        offsets.extend(next.map(|w| (w, text.len())));
+        wanted.clear();
+        OriginalText {
+            text,
+            chars,
+            offsets,
+        }
+    }
 
-impl CharCursor {
-    fn char_at(&mut self, n: &Normalized, byte: usize) -> usize {
-        if n.byte_at_char(self.char_index) > byte {
-            self.char_index = n.char_at_byte(byte);
+    fn byte(&self, pos: usize) -> usize {
+        match self.offsets.binary_search_by_key(&pos, |(p, _)| *p) {
+            Ok(i) => self.offsets[i].1,
+            // Not asked for: count from the start (never happens for the
+            // positions `new` was given).
+            Err(_) => self
+                .text
+                .char_indices()
+                .nth(pos)
+                .map_or(self.text.len(), |(b, _)| b),
         }
-        while self.char_index < n.len() && n.byte_at_char(self.char_index) < byte {
-            self.char_index += 1;
+    }
+
+    /// The original text of char span `[start, end)`.
+    fn slice(&self, start: usize, end: usize) -> &'a str {
+        &self.text[self.byte(start)..self.byte(end)]
+    }
+
+    /// Excerpt of at most [`EXCERPT_SIDE`] chars either side, on one line.
+    fn excerpt(&self, start: usize, end: usize) -> String {
+        let from = start.saturating_sub(EXCERPT_SIDE);
+        let to = (end + EXCERPT_SIDE).min(self.chars);
+        let mut s = String::new();
+        if from > 0 {
+            s.push('…');
         }
-        self.char_index
+        for c in self.slice(from, to).chars() {
+            s.push(if c.is_control() { ' ' } else { c });
+        }
+        if to < self.chars {
+            s.push('…');
+        }
+        s
     }
 }
 
@@ -1112,7 +1288,8 @@ impl<'a> AllowCover<'a> {
 #[derive(Default)]
 struct Scratch {
     norm: Normalized,
-    original: Vec<char>,
+    /// Original-text char positions quoted by the report.
+    original: Vec<usize>,
     literal: Vec<Cand>,
     allows: Vec<(usize, usize)>,
     prox_left: Vec<Vec<(usize, usize)>>,
@@ -1123,6 +1300,8 @@ struct Scratch {
     /// Anchor groups seen in the current text.
     seen: Vec<bool>,
     other: Vec<Cand>,
+    /// Where automaton states with patterns were reached.
+    hits: Vec<(usize, u32)>,
 }
 
 thread_local! {
@@ -1367,13 +1546,15 @@ mod tests {
     }
 
     /// The seed matcher with every regex gate removed (automaton groups and
-    /// searched groups): each regex runs on every text, as it did before
-    /// gating.
+    /// searched groups) and no shortcut for texts without literals: each
+    /// rule runs on every text, as it did before gating.
     fn ungated_matcher() -> &'static Matcher {
         static M: std::sync::OnceLock<Matcher> = std::sync::OnceLock::new();
         M.get_or_init(|| {
             let kb = KnowledgeBase::seed().expect("seed KB loads");
             let mut m = Matcher::compile(&kb).expect("seed KB compiles");
+            // Without gates a text without literals may still match.
+            m.silent_without_hits = false;
             for r in &mut m.regexes {
                 r.re.gate.clear();
                 r.re.searched.clear();
@@ -1564,6 +1745,39 @@ mod tests {
             let text = parts.concat();
             let opts = ScanOptions { kind };
             prop_assert_eq!(seed_matcher().scan(&text, &opts), ungated_matcher().scan(&text, &opts));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn original_text_quotes_like_a_vector_of_chars(
+            text in "[a-c保本\n\t…🙂]{0,40}",
+            spans in proptest::collection::vec((0usize..45, 0usize..45), 0..6),
+        ) {
+            let chars: Vec<char> = text.chars().collect();
+            let len = chars.len();
+            let spans: Vec<(usize, usize)> = spans
+                .into_iter()
+                .map(|(a, b)| (a.min(b).min(len), a.max(b).min(len)))
+                .collect();
+            let mut wanted = Vec::new();
+            for &(s, e) in &spans {
+                wanted.extend([s.saturating_sub(EXCERPT_SIDE), s, e, (e + EXCERPT_SIDE).min(len)]);
+            }
+            let original = OriginalText::new(&text, len, &mut wanted);
+            for &(s, e) in &spans {
+                prop_assert_eq!(original.slice(s, e), chars[s..e].iter().collect::<String>());
+                let (from, to) = (s.saturating_sub(EXCERPT_SIDE), (e + EXCERPT_SIDE).min(len));
+                let mut expected = String::new();
+                if from > 0 {
+                    expected.push('…');
+                }
+                expected.extend(chars[from..to].iter().map(|c| if c.is_control() { ' ' } else { *c }));
+                if to < len {
+                    expected.push('…');
+                }
+                prop_assert_eq!(original.excerpt(s, e), expected);
+            }
         }
     }
 

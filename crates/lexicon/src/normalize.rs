@@ -484,6 +484,44 @@ pub fn normalize(input: &str) -> Normalized {
 /// Normalises `input` into `out`, reusing its buffers. Same result as
 /// [`normalize`]; for scanning many texts without allocating per text.
 pub fn normalize_into(input: &str, out: &mut Normalized) {
+    normalize_with(input, out, &mut ());
+}
+
+/// Receives each kept character as normalisation produces it, so that a
+/// consumer (the literal automaton) can work while the character is at
+/// hand instead of decoding the normalised text again.
+pub(crate) trait KeptSink {
+    /// Normalised char `index` is `c`.
+    fn kept(&mut self, index: usize, c: char);
+}
+
+impl KeptSink for () {
+    #[inline(always)]
+    fn kept(&mut self, _index: usize, _c: char) {}
+}
+
+/// [`normalize_into`], handing every kept character to `sink` in order.
+///
+/// Returns `false` when a final step (traditional → simplified conversion,
+/// the numeric-run fix-up) rewrote the text after the characters were
+/// handed over: `out` is then right and what `sink` saw is not, and the
+/// caller has to read `out` again.
+pub(crate) fn normalize_with<S: KeptSink>(
+    input: &str,
+    dest: &mut Normalized,
+    sink: &mut S,
+) -> bool {
+    // Worked on as a local and put back at the end: the vectors' lengths
+    // and pointers can then stay in registers through the per-character
+    // loop instead of being reloaded from `dest` for every push.
+    let mut local = std::mem::take(dest);
+    let walked = normalize_local(input, &mut local, sink);
+    *dest = local;
+    walked
+}
+
+#[inline(always)]
+fn normalize_local<S: KeptSink>(input: &str, out: &mut Normalized, sink: &mut S) -> bool {
     out.text.clear();
     out.chars.take();
     out.byte_of.clear();
@@ -507,22 +545,30 @@ pub fn normalize_into(input: &str, out: &mut Normalized) {
     for (i, (at, c)) in input.char_indices().enumerate() {
         orig_len = i + 1;
         if st.dot.is_none() && table.is_plain(c) {
-            let start = *run.get_or_insert(at);
-            let b = st.closing_break();
-            out.brk.push(b);
+            // Inside a run nothing was removed since the last kept
+            // character; the run's flags are settled when it ends.
+            let start = match run {
+                Some(start) => {
+                    out.brk.push(Break::None);
+                    start
+                }
+                None => {
+                    run = Some(at);
+                    out.brk.push(st.closing_break());
+                    at
+                }
+            };
             out.byte_of.push(out.text.len() + (at - start));
+            sink.kept(out.orig.len(), c);
             out.orig.push(i);
-            st.non_ascii |= !c.is_ascii();
-            let digit = c.is_ascii_digit();
-            st.last_kept_digit = digit;
-            st.prev_unit_digit = digit;
             continue;
         }
         if let Some(start) = run.take() {
+            st.end_run(&input[start..at]);
             out.text.push_str(&input[start..at]);
         }
         if let Some((u, class, convertible)) = table.lookup(c) {
-            st.unit(out, u, class, convertible, i);
+            st.unit(out, sink, u, class, convertible, i);
         } else {
             // Outside the BMP (emoji, rare ideographs) or an expanding
             // character: the general path. A kept character outside the
@@ -531,11 +577,12 @@ pub fn normalize_into(input: &str, out: &mut Normalized) {
             fold_units(c, |u| {
                 let class = Class::of(u);
                 let convertible = (u as u32) >= 0x1_0000 || ConvertibleChars::get().contains(u);
-                st.unit(out, u, class, convertible, i);
+                st.unit(out, sink, u, class, convertible, i);
             });
         }
     }
     if let Some(start) = run {
+        st.end_run(&input[start..]);
         out.text.push_str(&input[start..]);
     }
     // A trailing dot has no digit after it.
@@ -579,15 +626,17 @@ pub fn normalize_into(input: &str, out: &mut Normalized) {
         fold_numeric_runs(chars);
     }
 
-    if let Some(chars) = chars {
-        out.text.clear();
-        out.byte_of.clear();
-        for c in &chars {
-            out.byte_of.push(out.text.len());
-            out.text.push(*c);
-        }
+    let Some(chars) = chars else {
+        return true;
+    };
+    out.text.clear();
+    out.byte_of.clear();
+    for c in &chars {
         out.byte_of.push(out.text.len());
+        out.text.push(*c);
     }
+    out.byte_of.push(out.text.len());
+    false
 }
 
 /// State of the stripping pass: the break collected since the last kept
@@ -623,12 +672,24 @@ impl Strip {
         b
     }
 
+    /// Settles the flags after a run of plain characters, all kept as
+    /// they are (see [`normalize_with`]).
+    #[inline]
+    fn end_run(&mut self, run: &str) {
+        self.non_ascii |= !run.is_ascii();
+        // The last byte is an ASCII digit exactly when the last char is.
+        let digit = run.as_bytes().last().is_some_and(u8::is_ascii_digit);
+        self.last_kept_digit = digit;
+        self.prev_unit_digit = digit;
+    }
+
     #[inline(always)]
-    fn keep(&mut self, out: &mut Normalized, c: char, orig: usize) {
+    fn keep<S: KeptSink>(&mut self, out: &mut Normalized, sink: &mut S, c: char, orig: usize) {
         let b = self.closing_break();
         out.brk.push(b);
         out.byte_of.push(out.text.len());
         out.text.push(c);
+        sink.kept(out.orig.len(), c);
         out.orig.push(orig);
         self.non_ascii |= !c.is_ascii();
         self.percent |= c == '%';
@@ -637,9 +698,10 @@ impl Strip {
 
     /// One unit: a character after folding, with its original index.
     #[inline(always)]
-    fn unit(
+    fn unit<S: KeptSink>(
         &mut self,
         out: &mut Normalized,
+        sink: &mut S,
         c: char,
         class: Class,
         convertible: bool,
@@ -649,11 +711,11 @@ impl Strip {
             && digit_before
             && c.is_ascii_digit()
         {
-            self.keep(out, '.', at);
+            self.keep(out, sink, '.', at);
         }
         match class {
             Class::Keep => {
-                self.keep(out, c, orig);
+                self.keep(out, sink, c, orig);
                 self.convertible |= convertible;
             }
             Class::Dot => {

@@ -143,13 +143,13 @@ fn shared_matcher_swaps_while_old_snapshots_finish() {
     assert!(Arc::ptr_eq(&previous, &in_flight));
     // The snapshot taken before the swap still scans with the old KB...
     assert_eq!(
-        in_flight.scan("旧词新词", &opts).findings[0].entry_id,
+        &*in_flight.scan("旧词新词", &opts).findings[0].entry_id,
         "S-1"
     );
     // ...new scans see the new one.
     let r = shared.scan("旧词新词", &opts);
     assert_eq!(r.findings.len(), 1);
-    assert_eq!(r.findings[0].entry_id, "S-2");
+    assert_eq!(&*r.findings[0].entry_id, "S-2");
 
     // Concurrent readers never observe a half-built matcher.
     let handles: Vec<_> = (0..4)

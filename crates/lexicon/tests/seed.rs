@@ -21,13 +21,13 @@ fn scan(kind: MaterialKind, text: &str) -> ScanReport {
 }
 
 fn ids(r: &ScanReport) -> Vec<String> {
-    r.findings.iter().map(|f| f.entry_id.clone()).collect()
+    r.findings.iter().map(|f| f.entry_id.to_string()).collect()
 }
 
 fn missing(r: &ScanReport) -> Vec<String> {
     r.missing_disclosures
         .iter()
-        .map(|m| m.rule_id.clone())
+        .map(|m| m.rule_id.to_string())
         .collect()
 }
 
@@ -48,7 +48,7 @@ fn clean(kind: MaterialKind, text: &str, category: Category) {
         .findings
         .iter()
         .filter(|f| f.category == category)
-        .map(|f| (f.entry_id.as_str(), f.text.as_str()))
+        .map(|f| (&*f.entry_id, f.text.as_str()))
         .collect();
     assert!(
         hits.is_empty(),
@@ -251,7 +251,7 @@ fn offsets_point_into_the_original_text() {
     let f = r
         .findings
         .iter()
-        .find(|f| f.entry_id == "RET-01-001")
+        .find(|f| &*f.entry_id == "RET-01-001")
         .expect("保本保息 found");
     let chars: Vec<char> = t.chars().collect();
     assert_eq!((f.start, f.end), (10, 17));

@@ -57,7 +57,7 @@ fn spans(m: &Matcher, text: &str) -> BTreeSet<(usize, usize, String)> {
     m.scan(text, &ScanOptions::for_kind(MaterialKind::Marketing))
         .findings
         .into_iter()
-        .map(|f| (f.start, f.end, f.entry_id))
+        .map(|f| (f.start, f.end, f.entry_id.to_string()))
         .collect()
 }
 

@@ -129,7 +129,7 @@ async fn kb_edits_are_validated_versioned_and_followed_by_every_instance(store: 
         scan(&other)
             .findings
             .iter()
-            .all(|f| f.entry_id != "TEST-01-001")
+            .all(|f| &*f.entry_id != "TEST-01-001")
     );
     assert!(other.reload_config().await.unwrap());
     assert_eq!(other.kb().version, 1);
@@ -137,7 +137,7 @@ async fn kb_edits_are_validated_versioned_and_followed_by_every_instance(store: 
         scan(&other)
             .findings
             .iter()
-            .any(|f| f.entry_id == "TEST-01-001")
+            .any(|f| &*f.entry_id == "TEST-01-001")
     );
 
     // History, comparison, rollback.

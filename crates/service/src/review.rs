@@ -332,7 +332,7 @@ impl Services {
             let f = view.report.findings.get(index).ok_or_else(|| {
                 ReviewError::Invalid(format!("材料中没有第 {} 处问题", index + 1))
             })?;
-            opinion.entry_id = Some(f.entry_id.clone());
+            opinion.entry_id = Some(f.entry_id.to_string());
             opinion.char_start = i64::try_from(f.start).ok();
             opinion.char_end = i64::try_from(f.end).ok();
             if opinion.quote.trim().is_empty() {
@@ -347,7 +347,7 @@ impl Services {
                     .join("；");
             }
             if opinion.suggestion.trim().is_empty() {
-                opinion.suggestion = f.suggestion.clone();
+                opinion.suggestion = f.suggestion.to_string();
             }
             if opinion.body.trim().is_empty() {
                 opinion.body = format!("“{}”涉及{}：{}", f.text, f.category, f.title);

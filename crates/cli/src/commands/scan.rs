@@ -382,7 +382,7 @@ fn render_text(
             " ".repeat(lead),
             paint(severity_colour(f.severity), &"^".repeat(width))
         );
-        for b in &f.basis {
+        for b in f.basis.iter() {
             let _ = writeln!(s, "{pad} = 依据：{} {}：{}", b.law, b.article, b.gist);
         }
         let _ = writeln!(s, "{pad} = 建议：{}", f.suggestion);
@@ -401,7 +401,7 @@ fn render_text(
             col + 1,
             m.trigger.text
         );
-        for b in &m.basis {
+        for b in m.basis.iter() {
             let _ = writeln!(s, "  = 依据：{} {}：{}", b.law, b.article, b.gist);
         }
         let _ = writeln!(s, "  = 应补充：{}", m.suggestion);
@@ -446,7 +446,7 @@ mod tests {
         };
         let json = serde_json::to_value(&located).unwrap();
         assert_eq!(json["page"], 1);
-        assert_eq!(json["entry_id"], f.entry_id.as_str());
+        assert_eq!(json["entry_id"], &*f.entry_id);
 
         let text = read_file(&fixture("marketing.md"), &ocr).unwrap();
         assert_eq!(page_of(&text, 0), None, "plain text has no pages");
