@@ -11,22 +11,26 @@
 --
 -- `complaints.search_rowid` names the complaint's FTS5 row, so that every
 -- action can refresh the facets without scanning the index. The rows keep
--- their row ids, which stay the order of registration.
+-- their row ids, which stay the order of registration. The time received is
+-- kept beside the words (not indexed) to order equally relevant matches;
+-- relevance is computed by the application from the matches' words, since
+-- FTS5's bm25() would count every facet's rows first.
 --
--- Relevance (bm25) weighs the words only. Words written in one transaction
--- are gathered in memory up to 16 MiB (FTS5's default is 1 MiB) before they
--- become an index segment: an import then writes and merges fewer segments.
+-- Words written in one transaction are gathered in memory up to 16 MiB
+-- (FTS5's default is 1 MiB) before they become an index segment: an import
+-- then writes and merges fewer segments.
 ALTER TABLE complaints ADD COLUMN search_rowid INTEGER;
 
 CREATE VIRTUAL TABLE complaint_fts_faceted USING fts5 (
     complaint_id UNINDEXED,
+    received_at UNINDEXED,
     tokens,
     facets,
     tokenize = 'unicode61'
 );
 
-INSERT INTO complaint_fts_faceted (rowid, complaint_id, tokens, facets)
-SELECT f.rowid, f.complaint_id, f.tokens,
+INSERT INTO complaint_fts_faceted (rowid, complaint_id, received_at, tokens, facets)
+SELECT f.rowid, f.complaint_id, c.received_at, f.tokens,
        'o' || hex(c.org_code) || ' m' || replace(substr(c.received_on, 1, 7), '-', '')
        || ' s' || hex(c.state) || ' b' || hex(c.business_category) || ' r' || hex(c.reason)
        || ' ch' || hex(c.channel) || ' src' || hex(c.source)
@@ -40,5 +44,4 @@ WHERE complaints.id = m.complaint_id;
 
 DROP TABLE complaint_fts;
 ALTER TABLE complaint_fts_faceted RENAME TO complaint_fts;
-INSERT INTO complaint_fts (complaint_fts, rank) VALUES ('rank', 'bm25(0.0, 1.0, 0.0)');
 INSERT INTO complaint_fts (complaint_fts, rank) VALUES ('hashsize', 16777216);

@@ -832,8 +832,8 @@ impl Store {
                 // written just before.
                 Backend::Sqlite => {
                     let mut q = Sql::new(&format!(
-                        "INSERT INTO complaint_fts (rowid, complaint_id, tokens, facets)
-                         SELECT c.search_rowid, c.id, r.value ->> 1, {FTS_FACETS}
+                        "INSERT INTO complaint_fts (rowid, complaint_id, received_at, tokens, facets)
+                         SELECT c.search_rowid, c.id, c.received_at, r.value ->> 1, {FTS_FACETS}
                          FROM jsonb_each("
                     ));
                     let p = q.text(crate::sql::json_rows(&search)?);
@@ -1243,9 +1243,9 @@ impl Store {
     /// than anyone reads is better narrowed by a filter, so when more than
     /// `limit` match, relevance is ranked among `limit` recent matches only:
     /// on SQLite the most recently recorded in the FTS5 index (its row
-    /// order), counted and ranked by one query that returns one page of
-    /// keys; on PostgreSQL the most recently received
-    /// ([`Store::relevant_matches_by_month`]).
+    /// order), read with their words and ranked here
+    /// ([`crate::relevance::scores`]); on PostgreSQL the most recently
+    /// received ([`Store::relevant_matches_by_month`]).
     async fn relevant_matches(
         &self,
         cond: &ListConditions<'_>,
@@ -1293,41 +1293,32 @@ impl Store {
         };
         terms.extend(on_complaint);
         inner.push(&format!(
-            "SELECT f.complaint_id, f.rank, f.rowid AS recorded FROM complaint_fts f{join}"
+            "SELECT f.complaint_id, f.received_at, f.tokens FROM complaint_fts f{join}"
         ));
         push_where(&mut inner, &terms);
         let l = inner.int(limit + 1);
-        inner.push(&format!(" ORDER BY recorded DESC LIMIT {l}"));
-        // Ranked (bm25: lower is better) and counted in the database, so
-        // that only one page of keys travels.
-        let mut q = inner.clone();
-        let within = q.int(limit);
-        let per = q.int(per_page);
-        let skip = q.int(offset);
-        let q = q.wrapped(
-            "SELECT x.complaint_id, x.n FROM (
-               SELECT m.complaint_id, m.rank, r.received_at, COUNT(*) OVER () AS n,
-                      ROW_NUMBER() OVER (ORDER BY m.recorded DESC) AS seq
-               FROM (",
-            &format!(
-                ") m JOIN complaints r ON r.id = m.complaint_id) x
-                 WHERE x.seq <= {within}
-                 ORDER BY x.rank, x.received_at DESC, x.complaint_id DESC LIMIT {per} OFFSET {skip}"
-            ),
-        );
-        let rows: Vec<(String, i64)> = q.query_as().fetch_all(&self.pool).await?;
-        let matched = match rows.first() {
-            Some((_, n)) => *n,
-            None => {
-                // Past the last page: the number of matches alone.
-                inner
-                    .wrapped("SELECT COUNT(*) FROM (", ") m")
-                    .query_scalar_i64()
-                    .fetch_one(&self.pool)
-                    .await?
-            }
-        };
-        let page: Vec<&String> = rows.iter().map(|r| &r.0).collect();
+        inner.push(&format!(" ORDER BY f.rowid DESC LIMIT {l}"));
+        // (complaint id, received at, segmented words), newest recorded first.
+        let rows: Vec<(String, String, String)> = inner.query_as().fetch_all(&self.pool).await?;
+        let matched = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+        let window = &rows[..rows.len().min(usize::try_from(limit).unwrap_or(usize::MAX))];
+        let texts: Vec<&str> = window.iter().map(|r| r.2.as_str()).collect();
+        let scores = crate::relevance::scores(tokens, &texts);
+        let mut order: Vec<usize> = (0..window.len()).collect();
+        order.sort_by(|&a, &b| {
+            scores[b]
+                .total_cmp(&scores[a])
+                .then_with(|| window[b].1.cmp(&window[a].1))
+                .then_with(|| window[b].0.cmp(&window[a].0))
+        });
+        let skip = usize::try_from(offset).unwrap_or(usize::MAX);
+        let take = usize::try_from(per_page).unwrap_or(0);
+        let page: Vec<&String> = order
+            .iter()
+            .skip(skip)
+            .take(take)
+            .map(|&i| &window[i].0)
+            .collect();
         let items = self.summaries_in_order(&page).await?;
         Ok(Page {
             items,
@@ -1503,13 +1494,13 @@ impl Store {
             Backend::Sqlite => {
                 let p = q.text(fts_query(tokens));
                 q.push(&format!(
-                    " JOIN (SELECT complaint_id, rank FROM complaint_fts WHERE complaint_fts MATCH {p}) f ON f.complaint_id = c.id"
+                    " JOIN (SELECT complaint_id FROM complaint_fts WHERE complaint_fts MATCH {p}) f ON f.complaint_id = c.id"
                 ));
             }
             Backend::Postgres => {
                 let p = q.text(tokens.to_string());
                 q.push(&format!(
-                    " JOIN (SELECT complaint_id, ts_rank(tsv, plainto_tsquery('simple', {p})) AS rank FROM complaint_search
+                    " JOIN (SELECT complaint_id FROM complaint_search
                        WHERE tsv @@ plainto_tsquery('simple', {p})) f ON f.complaint_id = c.id"
                 ));
             }

@@ -22,6 +22,7 @@ pub mod kb;
 pub mod leases;
 mod lifecycle;
 pub mod orgs;
+mod relevance;
 pub mod reviews;
 pub mod secret;
 pub mod sessions;
