@@ -26,18 +26,7 @@ fn main() {
         std::process::exit(2)
     });
     let options: Vec<ScanOptions> = std::iter::once(ScanOptions::default())
-        .chain(
-            [
-                MaterialKind::Marketing,
-                MaterialKind::Agreement,
-                MaterialKind::Script,
-                MaterialKind::Sms,
-                MaterialKind::Collection,
-                MaterialKind::Service,
-            ]
-            .into_iter()
-            .map(ScanOptions::for_kind),
-        )
+        .chain(MaterialKind::ALL.iter().copied().map(ScanOptions::for_kind))
         .collect();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());

@@ -1733,14 +1733,7 @@ mod tests {
         #[test]
         fn gates_never_change_a_report(
             parts in proptest::collection::vec(proptest::sample::select(PIECES), 0..24),
-            kind in proptest::option::of(proptest::sample::select(&[
-                MaterialKind::Marketing,
-                MaterialKind::Agreement,
-                MaterialKind::Script,
-                MaterialKind::Sms,
-                MaterialKind::Collection,
-                MaterialKind::Service,
-            ][..])),
+            kind in proptest::option::of(proptest::sample::select(MaterialKind::ALL)),
         ) {
             let text = parts.concat();
             let opts = ScanOptions { kind };

@@ -499,6 +499,18 @@ impl ListConditions<'_> {
         (!months.is_empty()).then_some(months)
     }
 
+    /// The conditions a search's facets cannot answer, checked on the
+    /// complaint: a subtree too large to list as codes, and
+    /// [`Self::other_terms`].
+    fn beyond_facets(&self, q: &mut Sql) -> Vec<String> {
+        let mut terms = Vec::new();
+        if !matches!(self.orgs, OrgScope::Codes(_)) {
+            terms.extend(self.org_terms(q));
+        }
+        terms.extend(self.other_terms(q));
+        terms
+    }
+
     /// The conditions that are neither the organisation scope nor an
     /// equality: vulnerable flags, the days received, deadlines.
     fn other_terms(&self, q: &mut Sql) -> Vec<String> {
@@ -1281,11 +1293,7 @@ impl Store {
         }
         let p = inner.text(matching.join(" AND "));
         let mut terms = vec![format!("f.complaint_fts MATCH {p}")];
-        let mut on_complaint = Vec::new();
-        if !matches!(cond.orgs, OrgScope::Codes(_)) {
-            on_complaint.extend(cond.org_terms(&mut inner));
-        }
-        on_complaint.extend(cond.other_terms(&mut inner));
+        let on_complaint = cond.beyond_facets(&mut inner);
         let join = if on_complaint.is_empty() {
             ""
         } else {
@@ -1438,11 +1446,7 @@ impl Store {
                 terms.push(format!("s.received_at < {t}"));
             }
             // The complaint is joined only for conditions the facets lack.
-            let mut on_complaint = Vec::new();
-            if !matches!(cond.orgs, OrgScope::Codes(_)) {
-                on_complaint.extend(cond.org_terms(&mut q));
-            }
-            on_complaint.extend(cond.other_terms(&mut q));
+            let on_complaint = cond.beyond_facets(&mut q);
             let join = if on_complaint.is_empty() {
                 ""
             } else {
