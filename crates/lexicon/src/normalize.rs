@@ -37,6 +37,28 @@ pub enum Break {
     Sentence,
 }
 
+/// One piece of the normalised text over which the maps back are affine:
+/// normalised char `norm + d` of the segment came from original char
+/// `orig + d`, and only its first char can have a break before it.
+///
+/// Most text is runs of characters kept exactly as they are, so one
+/// segment covers a whole run instead of three map entries per character;
+/// that per-character bookkeeping used to be the larger part of
+/// normalisation. A character that breaks the pattern (several normalised
+/// characters from one original, a decimal point kept out of order, a break
+/// before it) starts a new segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Segment {
+    /// Normalised char index of the segment's first char.
+    norm: usize,
+    /// Original char index of the segment's first char.
+    orig: usize,
+    /// Byte offset of the segment's first char in the normalised text.
+    byte: usize,
+    /// The break before the segment's first char.
+    brk: Break,
+}
+
 /// Normalised text plus the bookkeeping needed to map back.
 #[derive(Debug, Clone, Default)]
 pub struct Normalized {
@@ -44,14 +66,12 @@ pub struct Normalized {
     /// The normalised text as chars, built on first use: the matcher works
     /// on `text` and the maps below and never needs it.
     chars: OnceLock<Vec<char>>,
-    /// Byte offset in `text` of each normalised char, plus `text.len()`.
-    byte_of: Vec<usize>,
-    /// Original char index of each normalised char.
-    orig: Vec<usize>,
-    /// `brk[k]`: the strongest break among the characters removed between
-    /// normalised chars `k-1` and `k` (`brk[0]` covers the leading run and
-    /// `brk[len]` the trailing run).
-    brk: Vec<Break>,
+    /// The maps back, by segment in text order; the first starts at char 0.
+    segments: Vec<Segment>,
+    /// Number of normalised chars.
+    len: usize,
+    /// The break after the last normalised char (the trailing run).
+    trailing: Break,
     /// Number of chars in the original text.
     orig_len: usize,
 }
@@ -69,17 +89,17 @@ impl Normalized {
 
     /// Number of normalised chars.
     pub fn len(&self) -> usize {
-        self.orig.len()
+        self.len
     }
 
     /// Whether nothing survived normalisation.
     pub fn is_empty(&self) -> bool {
-        self.orig.is_empty()
+        self.len == 0
     }
 
-    /// Normalised chars this value can hold without allocating.
+    /// Bytes of normalised text this value can hold without allocating.
     pub(crate) fn capacity(&self) -> usize {
-        self.orig.capacity()
+        self.text.capacity()
     }
 
     /// Number of chars in the original text.
@@ -87,33 +107,71 @@ impl Normalized {
         self.orig_len
     }
 
+    /// Index of the segment holding normalised char `k` (`k < len()`).
+    #[inline]
+    fn segment_of_char(&self, k: usize) -> usize {
+        self.segments.partition_point(|s| s.norm <= k) - 1
+    }
+
     /// Converts a byte offset in the normalised text (as returned by the
-    /// automaton and by `regex`) to a normalised char index.
+    /// automaton and by `regex`) to a normalised char index: the char
+    /// holding that byte, or `len()` at or past the end.
     pub fn char_at_byte(&self, byte: usize) -> usize {
-        match self.byte_of.binary_search(&byte) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
+        if byte >= self.text.len() {
+            return self.len;
         }
+        let seg = &self.segments[self.segments.partition_point(|s| s.byte <= byte) - 1];
+        let inside = self.text[seg.byte..]
+            .char_indices()
+            .take_while(|(at, _)| seg.byte + at <= byte)
+            .count();
+        seg.norm + inside - 1
     }
 
     /// Byte offset of normalised char `i` (or the text length).
     pub fn byte_at_char(&self, i: usize) -> usize {
-        self.byte_of.get(i).copied().unwrap_or(self.text.len())
+        if i >= self.len {
+            return self.text.len();
+        }
+        let seg = &self.segments[self.segment_of_char(i)];
+        let rest = &self.text[seg.byte..];
+        seg.byte
+            + rest
+                .char_indices()
+                .nth(i - seg.norm)
+                .map_or(rest.len(), |(at, _)| at)
+    }
+
+    /// Original char index of normalised char `k` (`k < len()`).
+    fn orig_of(&self, k: usize) -> usize {
+        let seg = &self.segments[self.segment_of_char(k)];
+        seg.orig + (k - seg.norm)
     }
 
     /// Maps a normalised char span to a char span in the original text.
     pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
-        if start >= end || start >= self.orig.len() {
-            let at = self.orig.get(start).copied().unwrap_or(self.orig_len);
+        if start >= end || start >= self.len {
+            let at = if start < self.len {
+                self.orig_of(start)
+            } else {
+                self.orig_len
+            };
             return (at, at);
         }
-        let end = end.min(self.orig.len());
-        (self.orig[start], self.orig[end - 1] + 1)
+        let end = end.min(self.len);
+        (self.orig_of(start), self.orig_of(end - 1) + 1)
     }
 
     /// The break before normalised char `k` (`k == len()` gives the trailing break).
     pub fn break_before(&self, k: usize) -> Break {
-        self.brk.get(k).copied().unwrap_or_default()
+        match k.cmp(&self.len) {
+            std::cmp::Ordering::Less => {
+                let seg = &self.segments[self.segment_of_char(k)];
+                if seg.norm == k { seg.brk } else { Break::None }
+            }
+            std::cmp::Ordering::Equal => self.trailing,
+            std::cmp::Ordering::Greater => Break::None,
+        }
     }
 
     /// Whether the span `[start, end)` runs across a sentence break.
@@ -121,37 +179,70 @@ impl Normalized {
         if end <= start + 1 || end > self.len() {
             return false;
         }
-        // Breaks strictly inside the span sit at positions start+1 ..= end-1.
-        self.brk[start + 1..end]
+        // Breaks strictly inside the span sit at positions start+1 ..= end-1,
+        // and only segments start with a break.
+        let first = self.segments.partition_point(|s| s.norm <= start);
+        self.segments[first..]
             .iter()
-            .any(|b| *b >= Break::Sentence)
+            .take_while(|s| s.norm < end)
+            .any(|s| s.brk >= Break::Sentence)
     }
 
     /// Start of the unit containing normalised char `k`: walks back until a
     /// break at least as strong as `level`.
     pub fn unit_start(&self, k: usize, level: Break) -> usize {
-        let mut i = k.min(self.len());
-        while i > 0 && self.brk[i] < level {
-            i -= 1;
+        let i = k.min(self.len);
+        if i == 0 || level == Break::None || (i == self.len && self.trailing >= level) {
+            return i;
         }
-        i
+        // Only the first char of a segment can have a break before it.
+        let last = self
+            .segments
+            .partition_point(|s| s.norm <= i.min(self.len - 1));
+        self.segments[..last]
+            .iter()
+            .rev()
+            .find(|s| s.norm == 0 || s.brk >= level)
+            .map_or(0, |s| s.norm)
     }
 
     /// End (exclusive) of the unit containing the char just before `k`.
     pub fn unit_end(&self, k: usize, level: Break) -> usize {
-        let n = self.len();
-        let mut i = k.min(n);
-        while i < n && self.brk[i] < level {
-            i += 1;
+        let i = k.min(self.len);
+        if level == Break::None {
+            return i;
         }
-        i
+        let first = self.segments.partition_point(|s| s.norm < i);
+        self.segments[first..]
+            .iter()
+            .find(|s| s.brk >= level)
+            .map_or(self.len, |s| s.norm)
     }
 
     /// The normalised substring for a char span.
     pub fn slice(&self, start: usize, end: usize) -> &str {
         let end = end.min(self.len());
         let start = start.min(end);
-        &self.text[self.byte_of[start]..self.byte_of[end]]
+        &self.text[self.byte_at_char(start)..self.byte_at_char(end)]
+    }
+
+    /// Starts normalised char `self.len` (original char `orig`, at byte
+    /// `byte` of the text, after break `brk`): a new segment unless the
+    /// current one simply continues.
+    #[inline(always)]
+    fn open(&mut self, orig: usize, byte: usize, brk: Break) {
+        if brk == Break::None
+            && let Some(last) = self.segments.last()
+            && last.orig + (self.len - last.norm) == orig
+        {
+            return;
+        }
+        self.segments.push(Segment {
+            norm: self.len,
+            orig,
+            byte,
+            brk,
+        });
     }
 }
 
@@ -524,15 +615,9 @@ pub(crate) fn normalize_with<S: KeptSink>(
 fn normalize_local<S: KeptSink>(input: &str, out: &mut Normalized, sink: &mut S) -> bool {
     out.text.clear();
     out.chars.take();
-    out.byte_of.clear();
-    out.orig.clear();
-    out.brk.clear();
+    out.segments.clear();
+    out.len = 0;
     out.text.reserve(input.len());
-    // Every input byte yields at most one kept char except for the rare
-    // expanding characters, which grow the vectors as needed.
-    out.byte_of.reserve(input.len() + 1);
-    out.orig.reserve(input.len());
-    out.brk.reserve(input.len() + 1);
 
     let table = FoldTable::get();
     let mut st = Strip::default();
@@ -546,21 +631,15 @@ fn normalize_local<S: KeptSink>(input: &str, out: &mut Normalized, sink: &mut S)
         orig_len = i + 1;
         if st.dot.is_none() && table.is_plain(c) {
             // Inside a run nothing was removed since the last kept
-            // character; the run's flags are settled when it ends.
-            let start = match run {
-                Some(start) => {
-                    out.brk.push(Break::None);
-                    start
-                }
-                None => {
-                    run = Some(at);
-                    out.brk.push(st.closing_break());
-                    at
-                }
-            };
-            out.byte_of.push(out.text.len() + (at - start));
-            sink.kept(out.orig.len(), c);
-            out.orig.push(i);
+            // character, so the run continues the current segment; the
+            // run's flags are settled when it ends.
+            if run.is_none() {
+                run = Some(at);
+                let brk = st.closing_break();
+                out.open(i, out.text.len(), brk);
+            }
+            sink.kept(out.len, c);
+            out.len += 1;
             continue;
         }
         if let Some(start) = run.take() {
@@ -586,8 +665,7 @@ fn normalize_local<S: KeptSink>(input: &str, out: &mut Normalized, sink: &mut S)
         out.text.push_str(&input[start..]);
     }
     // A trailing dot has no digit after it.
-    out.brk.push(st.closing_break());
-    out.byte_of.push(out.text.len());
+    out.trailing = st.closing_break();
     out.orig_len = orig_len;
 
     let mut chars: Option<Vec<char>> = None;
@@ -629,13 +707,15 @@ fn normalize_local<S: KeptSink>(input: &str, out: &mut Normalized, sink: &mut S)
     let Some(chars) = chars else {
         return true;
     };
+    // Same chars per segment, possibly of other byte lengths.
     out.text.clear();
-    out.byte_of.clear();
-    for c in &chars {
-        out.byte_of.push(out.text.len());
+    let mut segments = out.segments.iter_mut().peekable();
+    for (k, c) in chars.iter().enumerate() {
+        if let Some(seg) = segments.next_if(|s| s.norm == k) {
+            seg.byte = out.text.len();
+        }
         out.text.push(*c);
     }
-    out.byte_of.push(out.text.len());
     false
 }
 
@@ -686,11 +766,10 @@ impl Strip {
     #[inline(always)]
     fn keep<S: KeptSink>(&mut self, out: &mut Normalized, sink: &mut S, c: char, orig: usize) {
         let b = self.closing_break();
-        out.brk.push(b);
-        out.byte_of.push(out.text.len());
+        out.open(orig, out.text.len(), b);
         out.text.push(c);
-        sink.kept(out.orig.len(), c);
-        out.orig.push(orig);
+        sink.kept(out.len, c);
+        out.len += 1;
         self.non_ascii |= !c.is_ascii();
         self.percent |= c == '%';
         self.last_kept_digit = c.is_ascii_digit();
@@ -871,19 +950,147 @@ mod tests {
         (chars.into_iter().collect(), orig, brk, orig_len)
     }
 
+    /// The maps back as one entry per normalised char, the way they were
+    /// stored before segments: what every method of [`Normalized`] must
+    /// answer exactly.
+    struct PerChar {
+        text: String,
+        byte_of: Vec<usize>,
+        orig: Vec<usize>,
+        brk: Vec<Break>,
+        orig_len: usize,
+    }
+
+    impl PerChar {
+        fn new(input: &str) -> PerChar {
+            let (text, orig, brk, orig_len) = reference(input);
+            let mut byte_of: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+            byte_of.push(text.len());
+            PerChar {
+                text,
+                byte_of,
+                orig,
+                brk,
+                orig_len,
+            }
+        }
+
+        fn len(&self) -> usize {
+            self.orig.len()
+        }
+
+        fn char_at_byte(&self, byte: usize) -> usize {
+            match self.byte_of.binary_search(&byte) {
+                Ok(i) => i,
+                Err(i) => i.saturating_sub(1),
+            }
+        }
+
+        fn byte_at_char(&self, i: usize) -> usize {
+            self.byte_of.get(i).copied().unwrap_or(self.text.len())
+        }
+
+        fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
+            if start >= end || start >= self.orig.len() {
+                let at = self.orig.get(start).copied().unwrap_or(self.orig_len);
+                return (at, at);
+            }
+            let end = end.min(self.orig.len());
+            (self.orig[start], self.orig[end - 1] + 1)
+        }
+
+        fn break_before(&self, k: usize) -> Break {
+            self.brk.get(k).copied().unwrap_or_default()
+        }
+
+        fn crosses_sentence(&self, start: usize, end: usize) -> bool {
+            if end <= start + 1 || end > self.len() {
+                return false;
+            }
+            self.brk[start + 1..end]
+                .iter()
+                .any(|b| *b >= Break::Sentence)
+        }
+
+        fn unit_start(&self, k: usize, level: Break) -> usize {
+            let mut i = k.min(self.len());
+            while i > 0 && self.brk[i] < level {
+                i -= 1;
+            }
+            i
+        }
+
+        fn unit_end(&self, k: usize, level: Break) -> usize {
+            let n = self.len();
+            let mut i = k.min(n);
+            while i < n && self.brk[i] < level {
+                i += 1;
+            }
+            i
+        }
+
+        fn slice(&self, start: usize, end: usize) -> &str {
+            let end = end.min(self.len());
+            let start = start.min(end);
+            &self.text[self.byte_of[start]..self.byte_of[end]]
+        }
+    }
+
+    /// Compares the text and every method of `n` with the per-char
+    /// reference, at every position and span (and a little past the end).
     #[track_caller]
     fn same_as_reference(n: &Normalized, input: &str) {
-        let (text, orig, brk, orig_len) = reference(input);
-        assert_eq!(n.as_str(), text, "text of {input:?}");
-        assert_eq!(n.orig, orig, "origins of {input:?}");
-        assert_eq!(n.brk, brk, "breaks of {input:?}");
-        assert_eq!(n.original_len(), orig_len);
-        assert_eq!(n.chars(), text.chars().collect::<Vec<_>>().as_slice());
-        for (k, c) in text.char_indices().enumerate() {
-            assert_eq!(n.byte_at_char(k), c.0);
-            assert_eq!(n.char_at_byte(c.0), k);
+        let r = PerChar::new(input);
+        assert_eq!(n.as_str(), r.text, "text of {input:?}");
+        assert_eq!(n.len(), r.len(), "length of {input:?}");
+        assert_eq!(n.is_empty(), r.len() == 0);
+        assert_eq!(n.original_len(), r.orig_len);
+        assert_eq!(n.chars(), r.text.chars().collect::<Vec<_>>().as_slice());
+        let len = r.len();
+        for byte in 0..=r.text.len() + 2 {
+            assert_eq!(
+                n.char_at_byte(byte),
+                r.char_at_byte(byte),
+                "char_at_byte({byte}) of {input:?}"
+            );
         }
-        assert_eq!(n.byte_at_char(n.len()), text.len());
+        for k in 0..=len + 2 {
+            assert_eq!(
+                n.byte_at_char(k),
+                r.byte_at_char(k),
+                "byte_at_char({k}) of {input:?}"
+            );
+            assert_eq!(
+                n.break_before(k),
+                r.break_before(k),
+                "break_before({k}) of {input:?}"
+            );
+            for level in [Break::None, Break::Clause, Break::Line, Break::Sentence] {
+                assert_eq!(
+                    n.unit_start(k, level),
+                    r.unit_start(k, level),
+                    "unit_start({k}, {level:?}) of {input:?}"
+                );
+                assert_eq!(
+                    n.unit_end(k, level),
+                    r.unit_end(k, level),
+                    "unit_end({k}, {level:?}) of {input:?}"
+                );
+            }
+            for e in 0..=len + 2 {
+                assert_eq!(
+                    n.original_span(k, e),
+                    r.original_span(k, e),
+                    "original_span({k}, {e}) of {input:?}"
+                );
+                assert_eq!(
+                    n.crosses_sentence(k, e),
+                    r.crosses_sentence(k, e),
+                    "crosses_sentence({k}, {e}) of {input:?}"
+                );
+                assert_eq!(n.slice(k, e), r.slice(k, e), "slice({k}, {e}) of {input:?}");
+            }
+        }
     }
 
     /// Characters that exercise every path: plain CJK, traditional
@@ -943,6 +1150,21 @@ mod tests {
         "\u{2028}",
         "、",
         "\u{FEFF}",
+        "1OO%",
+        "3.5",
+        ".",
+        "；",
+        "?",
+        "\n\n",
+        "Ａ",
+        "ﾟ",
+        "A",
+        "X",
+        "x",
+        "回覆",
+        "瞭解",
+        "說",
+        "🏦",
     ];
 
     proptest::proptest! {
