@@ -423,6 +423,7 @@ struct FoldTable {
 impl FoldTable {
     const COMPLEX: u32 = 1 << 31;
     const CONVERTIBLE: u32 = 1 << 24;
+    const PHRASE_ONLY: u32 = 1 << 25;
     const CHAR_MASK: u32 = (1 << 21) - 1;
 
     fn get() -> &'static FoldTable {
@@ -453,9 +454,16 @@ impl FoldTable {
                 if (u as u32) >= 0x1_0000 || convertible.contains(u) {
                     e |= Self::CONVERTIBLE;
                 }
+                if PHRASE_ONLY.contains(&u) {
+                    e |= Self::PHRASE_ONLY;
+                }
                 *slot = e;
                 // `%` sets off the numeric-run fix-up, so it is never plain.
-                if u == c && e & Self::CONVERTIBLE == 0 && Class::of(u) == Class::Keep && u != '%' {
+                if u == c
+                    && e & (Self::CONVERTIBLE | Self::PHRASE_ONLY) == 0
+                    && Class::of(u) == Class::Keep
+                    && u != '%'
+                {
                     plain[cp / 64] |= 1 << (cp % 64);
                 }
             }
@@ -475,14 +483,18 @@ impl FoldTable {
     /// The entry for a BMP character, or `None` for characters outside it
     /// and for characters that do not fold to exactly one character.
     #[inline]
-    fn lookup(&self, c: char) -> Option<(char, Class, bool)> {
+    fn lookup(&self, c: char) -> Option<(char, Class, Conversion)> {
         let e = *self.entries.get(c as usize)?;
         if e & Self::COMPLEX != 0 {
             return None;
         }
         let ch = char::from_u32(e & Self::CHAR_MASK)?;
         let class = Class::ALL[((e >> 21) & 7) as usize];
-        Some((ch, class, e & Self::CONVERTIBLE != 0))
+        let conversion = Conversion {
+            alone: e & Self::CONVERTIBLE != 0,
+            in_phrase: e & Self::PHRASE_ONLY != 0,
+        };
+        Some((ch, class, conversion))
     }
 }
 
@@ -497,7 +509,8 @@ impl FoldTable {
 /// on its own). Phrase entries that change a text nearly always contain a
 /// character that also changes on its own; the exceptions are phrases such
 /// as 回覆 → 回复 or 瞭解 → 了解, whose changed characters stay as they
-/// are when alone, and [`PHRASE_ONLY`] lists those characters.
+/// are when alone: [`PHRASE_ONLY`] lists those characters, which are not in
+/// this set, and [`PhraseOnlyKeys`] the phrases that change them.
 struct ConvertibleChars {
     bits: Vec<u64>,
 }
@@ -506,6 +519,66 @@ struct ConvertibleChars {
 /// although they are left alone on their own (TSPhrases of OpenCC 1.1, as
 /// shipped in ferrous-opencc 0.4: 瞭解, 藉口, 回覆, 沈默, 牴牾, 衹得).
 const PHRASE_ONLY: &[char] = &['沈', '牴', '瞭', '藉', '衹', '覆'];
+
+/// How traditional → simplified conversion may change a character.
+#[derive(Debug, Clone, Copy, Default)]
+struct Conversion {
+    /// It changes on its own (or is outside the set's reach).
+    alone: bool,
+    /// It is one of [`PHRASE_ONLY`]: it changes inside some phrases only.
+    in_phrase: bool,
+}
+
+impl Conversion {
+    fn of(c: char) -> Conversion {
+        Conversion {
+            alone: (c as u32) >= 0x1_0000 || ConvertibleChars::get().contains(c),
+            in_phrase: PHRASE_ONLY.contains(&c),
+        }
+    }
+}
+
+/// The phrase keys of the t2s dictionary in which a [`PHRASE_ONLY`]
+/// character changes (listed in `t2s_phrase_only.txt`), by that character.
+///
+/// Common words such as 覆盖 contain 覆 without being such a phrase, and
+/// converting every text that contains them was a measurable share of the
+/// scan; a text that holds none of these phrases and no character that
+/// changes on its own converts to itself.
+struct PhraseOnlyKeys {
+    /// `(character, byte offset of it in the key, key)`.
+    keys: Vec<(char, usize, &'static str)>,
+}
+
+impl PhraseOnlyKeys {
+    fn get() -> &'static PhraseOnlyKeys {
+        static KEYS: OnceLock<PhraseOnlyKeys> = OnceLock::new();
+        KEYS.get_or_init(|| {
+            let mut keys = Vec::new();
+            for key in include_str!("t2s_phrase_only.txt").lines() {
+                for (at, c) in key.char_indices() {
+                    if PHRASE_ONLY.contains(&c) {
+                        keys.push((c, at, key));
+                    }
+                }
+            }
+            PhraseOnlyKeys { keys }
+        })
+    }
+
+    /// Whether one of the phrases occurs in `text`.
+    fn any_in(&self, text: &str) -> bool {
+        text.char_indices()
+            .filter(|(_, c)| PHRASE_ONLY.contains(c))
+            .any(|(at, c)| {
+                self.keys.iter().any(|&(k, offset, key)| {
+                    k == c
+                        && at >= offset
+                        && text.as_bytes()[at - offset..].starts_with(key.as_bytes())
+                })
+            })
+    }
+}
 
 impl ConvertibleChars {
     fn get() -> &'static ConvertibleChars {
@@ -546,9 +619,6 @@ impl ConvertibleChars {
             for c in all.iter().filter(|c| !c.is_ascii()) {
                 set(*c);
             }
-        }
-        for c in PHRASE_ONLY {
-            set(*c);
         }
         ConvertibleChars { bits }
     }
@@ -646,8 +716,8 @@ fn normalize_local<S: KeptSink>(input: &str, out: &mut Normalized, sink: &mut S)
             st.end_run(&input[start..at]);
             out.text.push_str(&input[start..at]);
         }
-        if let Some((u, class, convertible)) = table.lookup(c) {
-            st.unit(out, sink, u, class, convertible, i);
+        if let Some((u, class, conversion)) = table.lookup(c) {
+            st.unit(out, sink, u, class, conversion, i);
         } else {
             // Outside the BMP (emoji, rare ideographs) or an expanding
             // character: the general path. A kept character outside the
@@ -655,8 +725,7 @@ fn normalize_local<S: KeptSink>(input: &str, out: &mut Normalized, sink: &mut S)
             // text through the converter.
             fold_units(c, |u| {
                 let class = Class::of(u);
-                let convertible = (u as u32) >= 0x1_0000 || ConvertibleChars::get().contains(u);
-                st.unit(out, sink, u, class, convertible, i);
+                st.unit(out, sink, u, class, Conversion::of(u), i);
             });
         }
     }
@@ -674,7 +743,7 @@ fn normalize_local<S: KeptSink>(input: &str, out: &mut Normalized, sink: &mut S)
     // converting character by character. Skipped when no kept character
     // can be converted (the conversion would be the identity).
     if st.non_ascii
-        && st.convertible
+        && (st.convertible || (st.phrase_only && PhraseOnlyKeys::get().any_in(&out.text)))
         && let Some(cc) = opencc()
     {
         let chars = chars.get_or_insert_with(|| out.text.chars().collect());
@@ -733,6 +802,8 @@ struct Strip {
     /// Some kept character may be changed by traditional → simplified
     /// conversion.
     convertible: bool,
+    /// Some kept character is one of [`PHRASE_ONLY`].
+    phrase_only: bool,
     non_ascii: bool,
     percent: bool,
 }
@@ -783,7 +854,7 @@ impl Strip {
         sink: &mut S,
         c: char,
         class: Class,
-        convertible: bool,
+        conversion: Conversion,
         orig: usize,
     ) {
         if let Some((at, digit_before)) = self.dot.take()
@@ -795,7 +866,8 @@ impl Strip {
         match class {
             Class::Keep => {
                 self.keep(out, sink, c, orig);
-                self.convertible |= convertible;
+                self.convertible |= conversion.alone;
+                self.phrase_only |= conversion.in_phrase;
             }
             Class::Dot => {
                 self.dot = Some((orig, self.prev_unit_digit && self.last_kept_digit));
@@ -1165,6 +1237,9 @@ mod tests {
         "瞭解",
         "說",
         "🏦",
+        "盖",
+        "口",
+        "過",
     ];
 
     proptest::proptest! {
@@ -1215,10 +1290,69 @@ mod tests {
         for c in PHRASE_ONLY {
             let mut buf = [0u8; 4];
             assert_eq!(cc.convert(c.encode_utf8(&mut buf)), c.to_string());
-            assert!(ConvertibleChars::get().contains(*c));
+            assert!(!ConvertibleChars::get().contains(*c));
         }
         assert!(ConvertibleChars::get().contains('銀'));
         assert!(!ConvertibleChars::get().contains('银'));
+        // Common words with these characters are not converted; phrases
+        // that change them are.
+        assert!(!PhraseOnlyKeys::get().any_in("覆盖范围"));
+        assert!(PhraseOnlyKeys::get().any_in("请回覆"));
+        assert!(!PhraseOnlyKeys::get().any_in("覆回"));
+    }
+
+    #[test]
+    fn listed_phrases_change_their_phrase_only_character() {
+        let cc = opencc().expect("built-in t2s converter");
+        let keys = &PhraseOnlyKeys::get().keys;
+        assert!(keys.len() > 100, "{}", keys.len());
+        for &(c, at, key) in keys {
+            let converted = cc.convert(key);
+            assert_eq!(converted.len(), key.len(), "{key} → {converted}");
+            assert!(
+                !converted[at..].starts_with(c),
+                "{key} → {converted} keeps {c}"
+            );
+        }
+    }
+
+    /// Every two-character text in which OpenCC changes a phrase-only
+    /// character holds one of the listed phrases: the list misses no
+    /// two-character key of the dictionary.
+    #[test]
+    fn phrase_list_covers_every_two_character_key() {
+        let cc = opencc().expect("built-in t2s converter");
+        for c in PHRASE_ONLY {
+            let others: Vec<char> = (0u32..0x1_0000)
+                .filter_map(char::from_u32)
+                .filter(|x| !x.is_whitespace() && !x.is_control())
+                .collect();
+            for before in [true, false] {
+                let pairs: Vec<String> = others
+                    .iter()
+                    .map(|x| {
+                        if before {
+                            format!("{x}{c}")
+                        } else {
+                            format!("{c}{x}")
+                        }
+                    })
+                    .collect();
+                let converted = cc.convert(&pairs.join("\n"));
+                let lines: Vec<&str> = converted.split('\n').collect();
+                assert_eq!(lines.len(), pairs.len());
+                for (pair, line) in pairs.iter().zip(lines) {
+                    let kept = if before {
+                        line.ends_with(*c)
+                    } else {
+                        line.starts_with(*c)
+                    };
+                    if !kept {
+                        assert!(PhraseOnlyKeys::get().any_in(pair), "{pair} → {line}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
