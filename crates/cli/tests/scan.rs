@@ -170,6 +170,57 @@ fn several_files_give_one_object_each() {
 }
 
 #[test]
+fn many_files_are_reported_in_the_given_order() {
+    // More files than cores, so that they are scanned at the same time; a
+    // large one first, so that later files finish before it.
+    let dir = tempfile::tempdir().unwrap();
+    let big = "本产品保本保息，欢迎咨询。".repeat(20_000);
+    let mut files = vec![write(dir.path(), "00-big.txt", big.as_bytes())];
+    for i in 1..12 {
+        let content = if i % 3 == 0 {
+            "稳赚不赔的理财"
+        } else {
+            "欢迎光临"
+        };
+        files.push(write(
+            dir.path(),
+            &format!("{i:02}.txt"),
+            content.as_bytes(),
+        ));
+    }
+    files.insert(5, write(dir.path(), "05-binary.txt", b"\x00\x01\x02"));
+    files.insert(8, dir.path().join("missing.txt").display().to_string());
+    let mut args = vec!["scan", "--format", "json"];
+    args.extend(files.iter().map(String::as_str));
+    let out = xiaobao(&args);
+    // A file that could not be read wins over findings.
+    assert_eq!(out.status.code(), Some(2));
+    let v = json(&out);
+    let reported: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    let readable: Vec<&str> = files
+        .iter()
+        .map(String::as_str)
+        .filter(|f| !f.contains("binary") && !f.contains("missing"))
+        .collect();
+    assert_eq!(reported, readable);
+    // Each file's report is what scanning it alone gives.
+    for (i, f) in readable.iter().enumerate() {
+        let alone = json(&xiaobao(&["scan", "--format", "json", f]));
+        assert_eq!(v[i], alone[0], "{f}");
+    }
+    // Errors come in the order of the files too.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let binary = stderr.find("05-binary.txt").expect("binary file named");
+    let missing = stderr.find("missing.txt").expect("missing file named");
+    assert!(binary < missing, "{stderr}");
+}
+
+#[test]
 fn kb_check_export_import_round_trip() {
     let out = xiaobao(&["kb", "check"]);
     assert_eq!(

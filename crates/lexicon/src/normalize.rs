@@ -37,6 +37,28 @@ pub enum Break {
     Sentence,
 }
 
+/// One piece of the normalised text over which the maps back are affine:
+/// normalised char `norm + d` of the segment came from original char
+/// `orig + d`, and only its first char can have a break before it.
+///
+/// Most text is runs of characters kept exactly as they are, so one
+/// segment covers a whole run instead of three map entries per character;
+/// that per-character bookkeeping used to be the larger part of
+/// normalisation. A character that breaks the pattern (several normalised
+/// characters from one original, a decimal point kept out of order, a break
+/// before it) starts a new segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Segment {
+    /// Normalised char index of the segment's first char.
+    norm: usize,
+    /// Original char index of the segment's first char.
+    orig: usize,
+    /// Byte offset of the segment's first char in the normalised text.
+    byte: usize,
+    /// The break before the segment's first char.
+    brk: Break,
+}
+
 /// Normalised text plus the bookkeeping needed to map back.
 #[derive(Debug, Clone, Default)]
 pub struct Normalized {
@@ -44,14 +66,12 @@ pub struct Normalized {
     /// The normalised text as chars, built on first use: the matcher works
     /// on `text` and the maps below and never needs it.
     chars: OnceLock<Vec<char>>,
-    /// Byte offset in `text` of each normalised char, plus `text.len()`.
-    byte_of: Vec<usize>,
-    /// Original char index of each normalised char.
-    orig: Vec<usize>,
-    /// `brk[k]`: the strongest break among the characters removed between
-    /// normalised chars `k-1` and `k` (`brk[0]` covers the leading run and
-    /// `brk[len]` the trailing run).
-    brk: Vec<Break>,
+    /// The maps back, by segment in text order; the first starts at char 0.
+    segments: Vec<Segment>,
+    /// Number of normalised chars.
+    len: usize,
+    /// The break after the last normalised char (the trailing run).
+    trailing: Break,
     /// Number of chars in the original text.
     orig_len: usize,
 }
@@ -69,17 +89,17 @@ impl Normalized {
 
     /// Number of normalised chars.
     pub fn len(&self) -> usize {
-        self.orig.len()
+        self.len
     }
 
     /// Whether nothing survived normalisation.
     pub fn is_empty(&self) -> bool {
-        self.orig.is_empty()
+        self.len == 0
     }
 
-    /// Normalised chars this value can hold without allocating.
+    /// Bytes of normalised text this value can hold without allocating.
     pub(crate) fn capacity(&self) -> usize {
-        self.orig.capacity()
+        self.text.capacity()
     }
 
     /// Number of chars in the original text.
@@ -87,33 +107,71 @@ impl Normalized {
         self.orig_len
     }
 
+    /// Index of the segment holding normalised char `k` (`k < len()`).
+    #[inline]
+    fn segment_of_char(&self, k: usize) -> usize {
+        self.segments.partition_point(|s| s.norm <= k) - 1
+    }
+
     /// Converts a byte offset in the normalised text (as returned by the
-    /// automaton and by `regex`) to a normalised char index.
+    /// automaton and by `regex`) to a normalised char index: the char
+    /// holding that byte, or `len()` at or past the end.
     pub fn char_at_byte(&self, byte: usize) -> usize {
-        match self.byte_of.binary_search(&byte) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
+        if byte >= self.text.len() {
+            return self.len;
         }
+        let seg = &self.segments[self.segments.partition_point(|s| s.byte <= byte) - 1];
+        let inside = self.text[seg.byte..]
+            .char_indices()
+            .take_while(|(at, _)| seg.byte + at <= byte)
+            .count();
+        seg.norm + inside - 1
     }
 
     /// Byte offset of normalised char `i` (or the text length).
     pub fn byte_at_char(&self, i: usize) -> usize {
-        self.byte_of.get(i).copied().unwrap_or(self.text.len())
+        if i >= self.len {
+            return self.text.len();
+        }
+        let seg = &self.segments[self.segment_of_char(i)];
+        let rest = &self.text[seg.byte..];
+        seg.byte
+            + rest
+                .char_indices()
+                .nth(i - seg.norm)
+                .map_or(rest.len(), |(at, _)| at)
+    }
+
+    /// Original char index of normalised char `k` (`k < len()`).
+    fn orig_of(&self, k: usize) -> usize {
+        let seg = &self.segments[self.segment_of_char(k)];
+        seg.orig + (k - seg.norm)
     }
 
     /// Maps a normalised char span to a char span in the original text.
     pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
-        if start >= end || start >= self.orig.len() {
-            let at = self.orig.get(start).copied().unwrap_or(self.orig_len);
+        if start >= end || start >= self.len {
+            let at = if start < self.len {
+                self.orig_of(start)
+            } else {
+                self.orig_len
+            };
             return (at, at);
         }
-        let end = end.min(self.orig.len());
-        (self.orig[start], self.orig[end - 1] + 1)
+        let end = end.min(self.len);
+        (self.orig_of(start), self.orig_of(end - 1) + 1)
     }
 
     /// The break before normalised char `k` (`k == len()` gives the trailing break).
     pub fn break_before(&self, k: usize) -> Break {
-        self.brk.get(k).copied().unwrap_or_default()
+        match k.cmp(&self.len) {
+            std::cmp::Ordering::Less => {
+                let seg = &self.segments[self.segment_of_char(k)];
+                if seg.norm == k { seg.brk } else { Break::None }
+            }
+            std::cmp::Ordering::Equal => self.trailing,
+            std::cmp::Ordering::Greater => Break::None,
+        }
     }
 
     /// Whether the span `[start, end)` runs across a sentence break.
@@ -121,37 +179,70 @@ impl Normalized {
         if end <= start + 1 || end > self.len() {
             return false;
         }
-        // Breaks strictly inside the span sit at positions start+1 ..= end-1.
-        self.brk[start + 1..end]
+        // Breaks strictly inside the span sit at positions start+1 ..= end-1,
+        // and only segments start with a break.
+        let first = self.segments.partition_point(|s| s.norm <= start);
+        self.segments[first..]
             .iter()
-            .any(|b| *b >= Break::Sentence)
+            .take_while(|s| s.norm < end)
+            .any(|s| s.brk >= Break::Sentence)
     }
 
     /// Start of the unit containing normalised char `k`: walks back until a
     /// break at least as strong as `level`.
     pub fn unit_start(&self, k: usize, level: Break) -> usize {
-        let mut i = k.min(self.len());
-        while i > 0 && self.brk[i] < level {
-            i -= 1;
+        let i = k.min(self.len);
+        if i == 0 || level == Break::None || (i == self.len && self.trailing >= level) {
+            return i;
         }
-        i
+        // Only the first char of a segment can have a break before it.
+        let last = self
+            .segments
+            .partition_point(|s| s.norm <= i.min(self.len - 1));
+        self.segments[..last]
+            .iter()
+            .rev()
+            .find(|s| s.norm == 0 || s.brk >= level)
+            .map_or(0, |s| s.norm)
     }
 
     /// End (exclusive) of the unit containing the char just before `k`.
     pub fn unit_end(&self, k: usize, level: Break) -> usize {
-        let n = self.len();
-        let mut i = k.min(n);
-        while i < n && self.brk[i] < level {
-            i += 1;
+        let i = k.min(self.len);
+        if level == Break::None {
+            return i;
         }
-        i
+        let first = self.segments.partition_point(|s| s.norm < i);
+        self.segments[first..]
+            .iter()
+            .find(|s| s.brk >= level)
+            .map_or(self.len, |s| s.norm)
     }
 
     /// The normalised substring for a char span.
     pub fn slice(&self, start: usize, end: usize) -> &str {
         let end = end.min(self.len());
         let start = start.min(end);
-        &self.text[self.byte_of[start]..self.byte_of[end]]
+        &self.text[self.byte_at_char(start)..self.byte_at_char(end)]
+    }
+
+    /// Starts normalised char `self.len` (original char `orig`, at byte
+    /// `byte` of the text, after break `brk`): a new segment unless the
+    /// current one simply continues.
+    #[inline(always)]
+    fn open(&mut self, orig: usize, byte: usize, brk: Break) {
+        if brk == Break::None
+            && let Some(last) = self.segments.last()
+            && last.orig + (self.len - last.norm) == orig
+        {
+            return;
+        }
+        self.segments.push(Segment {
+            norm: self.len,
+            orig,
+            byte,
+            brk,
+        });
     }
 }
 
@@ -332,6 +423,7 @@ struct FoldTable {
 impl FoldTable {
     const COMPLEX: u32 = 1 << 31;
     const CONVERTIBLE: u32 = 1 << 24;
+    const PHRASE_ONLY: u32 = 1 << 25;
     const CHAR_MASK: u32 = (1 << 21) - 1;
 
     fn get() -> &'static FoldTable {
@@ -362,9 +454,16 @@ impl FoldTable {
                 if (u as u32) >= 0x1_0000 || convertible.contains(u) {
                     e |= Self::CONVERTIBLE;
                 }
+                if PHRASE_ONLY.contains(&u) {
+                    e |= Self::PHRASE_ONLY;
+                }
                 *slot = e;
                 // `%` sets off the numeric-run fix-up, so it is never plain.
-                if u == c && e & Self::CONVERTIBLE == 0 && Class::of(u) == Class::Keep && u != '%' {
+                if u == c
+                    && e & (Self::CONVERTIBLE | Self::PHRASE_ONLY) == 0
+                    && Class::of(u) == Class::Keep
+                    && u != '%'
+                {
                     plain[cp / 64] |= 1 << (cp % 64);
                 }
             }
@@ -384,14 +483,18 @@ impl FoldTable {
     /// The entry for a BMP character, or `None` for characters outside it
     /// and for characters that do not fold to exactly one character.
     #[inline]
-    fn lookup(&self, c: char) -> Option<(char, Class, bool)> {
+    fn lookup(&self, c: char) -> Option<(char, Class, Conversion)> {
         let e = *self.entries.get(c as usize)?;
         if e & Self::COMPLEX != 0 {
             return None;
         }
         let ch = char::from_u32(e & Self::CHAR_MASK)?;
         let class = Class::ALL[((e >> 21) & 7) as usize];
-        Some((ch, class, e & Self::CONVERTIBLE != 0))
+        let conversion = Conversion {
+            alone: e & Self::CONVERTIBLE != 0,
+            in_phrase: e & Self::PHRASE_ONLY != 0,
+        };
+        Some((ch, class, conversion))
     }
 }
 
@@ -406,7 +509,8 @@ impl FoldTable {
 /// on its own). Phrase entries that change a text nearly always contain a
 /// character that also changes on its own; the exceptions are phrases such
 /// as 回覆 → 回复 or 瞭解 → 了解, whose changed characters stay as they
-/// are when alone, and [`PHRASE_ONLY`] lists those characters.
+/// are when alone: [`PHRASE_ONLY`] lists those characters, which are not in
+/// this set, and [`PhraseOnlyKeys`] the phrases that change them.
 struct ConvertibleChars {
     bits: Vec<u64>,
 }
@@ -415,6 +519,66 @@ struct ConvertibleChars {
 /// although they are left alone on their own (TSPhrases of OpenCC 1.1, as
 /// shipped in ferrous-opencc 0.4: 瞭解, 藉口, 回覆, 沈默, 牴牾, 衹得).
 const PHRASE_ONLY: &[char] = &['沈', '牴', '瞭', '藉', '衹', '覆'];
+
+/// How traditional → simplified conversion may change a character.
+#[derive(Debug, Clone, Copy, Default)]
+struct Conversion {
+    /// It changes on its own (or is outside the set's reach).
+    alone: bool,
+    /// It is one of [`PHRASE_ONLY`]: it changes inside some phrases only.
+    in_phrase: bool,
+}
+
+impl Conversion {
+    fn of(c: char) -> Conversion {
+        Conversion {
+            alone: (c as u32) >= 0x1_0000 || ConvertibleChars::get().contains(c),
+            in_phrase: PHRASE_ONLY.contains(&c),
+        }
+    }
+}
+
+/// The phrase keys of the t2s dictionary in which a [`PHRASE_ONLY`]
+/// character changes (listed in `t2s_phrase_only.txt`), by that character.
+///
+/// Common words such as 覆盖 contain 覆 without being such a phrase, and
+/// converting every text that contains them was a measurable share of the
+/// scan; a text that holds none of these phrases and no character that
+/// changes on its own converts to itself.
+struct PhraseOnlyKeys {
+    /// `(character, byte offset of it in the key, key)`.
+    keys: Vec<(char, usize, &'static str)>,
+}
+
+impl PhraseOnlyKeys {
+    fn get() -> &'static PhraseOnlyKeys {
+        static KEYS: OnceLock<PhraseOnlyKeys> = OnceLock::new();
+        KEYS.get_or_init(|| {
+            let mut keys = Vec::new();
+            for key in include_str!("t2s_phrase_only.txt").lines() {
+                for (at, c) in key.char_indices() {
+                    if PHRASE_ONLY.contains(&c) {
+                        keys.push((c, at, key));
+                    }
+                }
+            }
+            PhraseOnlyKeys { keys }
+        })
+    }
+
+    /// Whether one of the phrases occurs in `text`.
+    fn any_in(&self, text: &str) -> bool {
+        text.char_indices()
+            .filter(|(_, c)| PHRASE_ONLY.contains(c))
+            .any(|(at, c)| {
+                self.keys.iter().any(|&(k, offset, key)| {
+                    k == c
+                        && at >= offset
+                        && text.as_bytes()[at - offset..].starts_with(key.as_bytes())
+                })
+            })
+    }
+}
 
 impl ConvertibleChars {
     fn get() -> &'static ConvertibleChars {
@@ -455,9 +619,6 @@ impl ConvertibleChars {
             for c in all.iter().filter(|c| !c.is_ascii()) {
                 set(*c);
             }
-        }
-        for c in PHRASE_ONLY {
-            set(*c);
         }
         ConvertibleChars { bits }
     }
@@ -524,15 +685,9 @@ pub(crate) fn normalize_with<S: KeptSink>(
 fn normalize_local<S: KeptSink>(input: &str, out: &mut Normalized, sink: &mut S) -> bool {
     out.text.clear();
     out.chars.take();
-    out.byte_of.clear();
-    out.orig.clear();
-    out.brk.clear();
+    out.segments.clear();
+    out.len = 0;
     out.text.reserve(input.len());
-    // Every input byte yields at most one kept char except for the rare
-    // expanding characters, which grow the vectors as needed.
-    out.byte_of.reserve(input.len() + 1);
-    out.orig.reserve(input.len());
-    out.brk.reserve(input.len() + 1);
 
     let table = FoldTable::get();
     let mut st = Strip::default();
@@ -546,29 +701,23 @@ fn normalize_local<S: KeptSink>(input: &str, out: &mut Normalized, sink: &mut S)
         orig_len = i + 1;
         if st.dot.is_none() && table.is_plain(c) {
             // Inside a run nothing was removed since the last kept
-            // character; the run's flags are settled when it ends.
-            let start = match run {
-                Some(start) => {
-                    out.brk.push(Break::None);
-                    start
-                }
-                None => {
-                    run = Some(at);
-                    out.brk.push(st.closing_break());
-                    at
-                }
-            };
-            out.byte_of.push(out.text.len() + (at - start));
-            sink.kept(out.orig.len(), c);
-            out.orig.push(i);
+            // character, so the run continues the current segment; the
+            // run's flags are settled when it ends.
+            if run.is_none() {
+                run = Some(at);
+                let brk = st.closing_break();
+                out.open(i, out.text.len(), brk);
+            }
+            sink.kept(out.len, c);
+            out.len += 1;
             continue;
         }
         if let Some(start) = run.take() {
             st.end_run(&input[start..at]);
             out.text.push_str(&input[start..at]);
         }
-        if let Some((u, class, convertible)) = table.lookup(c) {
-            st.unit(out, sink, u, class, convertible, i);
+        if let Some((u, class, conversion)) = table.lookup(c) {
+            st.unit(out, sink, u, class, conversion, i);
         } else {
             // Outside the BMP (emoji, rare ideographs) or an expanding
             // character: the general path. A kept character outside the
@@ -576,8 +725,7 @@ fn normalize_local<S: KeptSink>(input: &str, out: &mut Normalized, sink: &mut S)
             // text through the converter.
             fold_units(c, |u| {
                 let class = Class::of(u);
-                let convertible = (u as u32) >= 0x1_0000 || ConvertibleChars::get().contains(u);
-                st.unit(out, sink, u, class, convertible, i);
+                st.unit(out, sink, u, class, Conversion::of(u), i);
             });
         }
     }
@@ -586,8 +734,7 @@ fn normalize_local<S: KeptSink>(input: &str, out: &mut Normalized, sink: &mut S)
         out.text.push_str(&input[start..]);
     }
     // A trailing dot has no digit after it.
-    out.brk.push(st.closing_break());
-    out.byte_of.push(out.text.len());
+    out.trailing = st.closing_break();
     out.orig_len = orig_len;
 
     let mut chars: Option<Vec<char>> = None;
@@ -596,7 +743,7 @@ fn normalize_local<S: KeptSink>(input: &str, out: &mut Normalized, sink: &mut S)
     // converting character by character. Skipped when no kept character
     // can be converted (the conversion would be the identity).
     if st.non_ascii
-        && st.convertible
+        && (st.convertible || (st.phrase_only && PhraseOnlyKeys::get().any_in(&out.text)))
         && let Some(cc) = opencc()
     {
         let chars = chars.get_or_insert_with(|| out.text.chars().collect());
@@ -629,13 +776,15 @@ fn normalize_local<S: KeptSink>(input: &str, out: &mut Normalized, sink: &mut S)
     let Some(chars) = chars else {
         return true;
     };
+    // Same chars per segment, possibly of other byte lengths.
     out.text.clear();
-    out.byte_of.clear();
-    for c in &chars {
-        out.byte_of.push(out.text.len());
+    let mut segments = out.segments.iter_mut().peekable();
+    for (k, c) in chars.iter().enumerate() {
+        if let Some(seg) = segments.next_if(|s| s.norm == k) {
+            seg.byte = out.text.len();
+        }
         out.text.push(*c);
     }
-    out.byte_of.push(out.text.len());
     false
 }
 
@@ -653,6 +802,8 @@ struct Strip {
     /// Some kept character may be changed by traditional → simplified
     /// conversion.
     convertible: bool,
+    /// Some kept character is one of [`PHRASE_ONLY`].
+    phrase_only: bool,
     non_ascii: bool,
     percent: bool,
 }
@@ -686,11 +837,10 @@ impl Strip {
     #[inline(always)]
     fn keep<S: KeptSink>(&mut self, out: &mut Normalized, sink: &mut S, c: char, orig: usize) {
         let b = self.closing_break();
-        out.brk.push(b);
-        out.byte_of.push(out.text.len());
+        out.open(orig, out.text.len(), b);
         out.text.push(c);
-        sink.kept(out.orig.len(), c);
-        out.orig.push(orig);
+        sink.kept(out.len, c);
+        out.len += 1;
         self.non_ascii |= !c.is_ascii();
         self.percent |= c == '%';
         self.last_kept_digit = c.is_ascii_digit();
@@ -704,7 +854,7 @@ impl Strip {
         sink: &mut S,
         c: char,
         class: Class,
-        convertible: bool,
+        conversion: Conversion,
         orig: usize,
     ) {
         if let Some((at, digit_before)) = self.dot.take()
@@ -716,7 +866,8 @@ impl Strip {
         match class {
             Class::Keep => {
                 self.keep(out, sink, c, orig);
-                self.convertible |= convertible;
+                self.convertible |= conversion.alone;
+                self.phrase_only |= conversion.in_phrase;
             }
             Class::Dot => {
                 self.dot = Some((orig, self.prev_unit_digit && self.last_kept_digit));
@@ -871,19 +1022,147 @@ mod tests {
         (chars.into_iter().collect(), orig, brk, orig_len)
     }
 
+    /// The maps back as one entry per normalised char, the way they were
+    /// stored before segments: what every method of [`Normalized`] must
+    /// answer exactly.
+    struct PerChar {
+        text: String,
+        byte_of: Vec<usize>,
+        orig: Vec<usize>,
+        brk: Vec<Break>,
+        orig_len: usize,
+    }
+
+    impl PerChar {
+        fn new(input: &str) -> PerChar {
+            let (text, orig, brk, orig_len) = reference(input);
+            let mut byte_of: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+            byte_of.push(text.len());
+            PerChar {
+                text,
+                byte_of,
+                orig,
+                brk,
+                orig_len,
+            }
+        }
+
+        fn len(&self) -> usize {
+            self.orig.len()
+        }
+
+        fn char_at_byte(&self, byte: usize) -> usize {
+            match self.byte_of.binary_search(&byte) {
+                Ok(i) => i,
+                Err(i) => i.saturating_sub(1),
+            }
+        }
+
+        fn byte_at_char(&self, i: usize) -> usize {
+            self.byte_of.get(i).copied().unwrap_or(self.text.len())
+        }
+
+        fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
+            if start >= end || start >= self.orig.len() {
+                let at = self.orig.get(start).copied().unwrap_or(self.orig_len);
+                return (at, at);
+            }
+            let end = end.min(self.orig.len());
+            (self.orig[start], self.orig[end - 1] + 1)
+        }
+
+        fn break_before(&self, k: usize) -> Break {
+            self.brk.get(k).copied().unwrap_or_default()
+        }
+
+        fn crosses_sentence(&self, start: usize, end: usize) -> bool {
+            if end <= start + 1 || end > self.len() {
+                return false;
+            }
+            self.brk[start + 1..end]
+                .iter()
+                .any(|b| *b >= Break::Sentence)
+        }
+
+        fn unit_start(&self, k: usize, level: Break) -> usize {
+            let mut i = k.min(self.len());
+            while i > 0 && self.brk[i] < level {
+                i -= 1;
+            }
+            i
+        }
+
+        fn unit_end(&self, k: usize, level: Break) -> usize {
+            let n = self.len();
+            let mut i = k.min(n);
+            while i < n && self.brk[i] < level {
+                i += 1;
+            }
+            i
+        }
+
+        fn slice(&self, start: usize, end: usize) -> &str {
+            let end = end.min(self.len());
+            let start = start.min(end);
+            &self.text[self.byte_of[start]..self.byte_of[end]]
+        }
+    }
+
+    /// Compares the text and every method of `n` with the per-char
+    /// reference, at every position and span (and a little past the end).
     #[track_caller]
     fn same_as_reference(n: &Normalized, input: &str) {
-        let (text, orig, brk, orig_len) = reference(input);
-        assert_eq!(n.as_str(), text, "text of {input:?}");
-        assert_eq!(n.orig, orig, "origins of {input:?}");
-        assert_eq!(n.brk, brk, "breaks of {input:?}");
-        assert_eq!(n.original_len(), orig_len);
-        assert_eq!(n.chars(), text.chars().collect::<Vec<_>>().as_slice());
-        for (k, c) in text.char_indices().enumerate() {
-            assert_eq!(n.byte_at_char(k), c.0);
-            assert_eq!(n.char_at_byte(c.0), k);
+        let r = PerChar::new(input);
+        assert_eq!(n.as_str(), r.text, "text of {input:?}");
+        assert_eq!(n.len(), r.len(), "length of {input:?}");
+        assert_eq!(n.is_empty(), r.len() == 0);
+        assert_eq!(n.original_len(), r.orig_len);
+        assert_eq!(n.chars(), r.text.chars().collect::<Vec<_>>().as_slice());
+        let len = r.len();
+        for byte in 0..=r.text.len() + 2 {
+            assert_eq!(
+                n.char_at_byte(byte),
+                r.char_at_byte(byte),
+                "char_at_byte({byte}) of {input:?}"
+            );
         }
-        assert_eq!(n.byte_at_char(n.len()), text.len());
+        for k in 0..=len + 2 {
+            assert_eq!(
+                n.byte_at_char(k),
+                r.byte_at_char(k),
+                "byte_at_char({k}) of {input:?}"
+            );
+            assert_eq!(
+                n.break_before(k),
+                r.break_before(k),
+                "break_before({k}) of {input:?}"
+            );
+            for level in [Break::None, Break::Clause, Break::Line, Break::Sentence] {
+                assert_eq!(
+                    n.unit_start(k, level),
+                    r.unit_start(k, level),
+                    "unit_start({k}, {level:?}) of {input:?}"
+                );
+                assert_eq!(
+                    n.unit_end(k, level),
+                    r.unit_end(k, level),
+                    "unit_end({k}, {level:?}) of {input:?}"
+                );
+            }
+            for e in 0..=len + 2 {
+                assert_eq!(
+                    n.original_span(k, e),
+                    r.original_span(k, e),
+                    "original_span({k}, {e}) of {input:?}"
+                );
+                assert_eq!(
+                    n.crosses_sentence(k, e),
+                    r.crosses_sentence(k, e),
+                    "crosses_sentence({k}, {e}) of {input:?}"
+                );
+                assert_eq!(n.slice(k, e), r.slice(k, e), "slice({k}, {e}) of {input:?}");
+            }
+        }
     }
 
     /// Characters that exercise every path: plain CJK, traditional
@@ -943,6 +1222,24 @@ mod tests {
         "\u{2028}",
         "、",
         "\u{FEFF}",
+        "1OO%",
+        "3.5",
+        ".",
+        "；",
+        "?",
+        "\n\n",
+        "Ａ",
+        "ﾟ",
+        "A",
+        "X",
+        "x",
+        "回覆",
+        "瞭解",
+        "說",
+        "🏦",
+        "盖",
+        "口",
+        "過",
     ];
 
     proptest::proptest! {
@@ -993,10 +1290,69 @@ mod tests {
         for c in PHRASE_ONLY {
             let mut buf = [0u8; 4];
             assert_eq!(cc.convert(c.encode_utf8(&mut buf)), c.to_string());
-            assert!(ConvertibleChars::get().contains(*c));
+            assert!(!ConvertibleChars::get().contains(*c));
         }
         assert!(ConvertibleChars::get().contains('銀'));
         assert!(!ConvertibleChars::get().contains('银'));
+        // Common words with these characters are not converted; phrases
+        // that change them are.
+        assert!(!PhraseOnlyKeys::get().any_in("覆盖范围"));
+        assert!(PhraseOnlyKeys::get().any_in("请回覆"));
+        assert!(!PhraseOnlyKeys::get().any_in("覆回"));
+    }
+
+    #[test]
+    fn listed_phrases_change_their_phrase_only_character() {
+        let cc = opencc().expect("built-in t2s converter");
+        let keys = &PhraseOnlyKeys::get().keys;
+        assert!(keys.len() > 100, "{}", keys.len());
+        for &(c, at, key) in keys {
+            let converted = cc.convert(key);
+            assert_eq!(converted.len(), key.len(), "{key} → {converted}");
+            assert!(
+                !converted[at..].starts_with(c),
+                "{key} → {converted} keeps {c}"
+            );
+        }
+    }
+
+    /// Every two-character text in which OpenCC changes a phrase-only
+    /// character holds one of the listed phrases: the list misses no
+    /// two-character key of the dictionary.
+    #[test]
+    fn phrase_list_covers_every_two_character_key() {
+        let cc = opencc().expect("built-in t2s converter");
+        for c in PHRASE_ONLY {
+            let others: Vec<char> = (0u32..0x1_0000)
+                .filter_map(char::from_u32)
+                .filter(|x| !x.is_whitespace() && !x.is_control())
+                .collect();
+            for before in [true, false] {
+                let pairs: Vec<String> = others
+                    .iter()
+                    .map(|x| {
+                        if before {
+                            format!("{x}{c}")
+                        } else {
+                            format!("{c}{x}")
+                        }
+                    })
+                    .collect();
+                let converted = cc.convert(&pairs.join("\n"));
+                let lines: Vec<&str> = converted.split('\n').collect();
+                assert_eq!(lines.len(), pairs.len());
+                for (pair, line) in pairs.iter().zip(lines) {
+                    let kept = if before {
+                        line.ends_with(*c)
+                    } else {
+                        line.starts_with(*c)
+                    };
+                    if !kept {
+                        assert!(PhraseOnlyKeys::get().any_in(pair), "{pair} → {line}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

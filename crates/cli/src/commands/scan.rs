@@ -15,6 +15,7 @@ use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, anyhow};
 use clap::{Args, ValueEnum};
@@ -171,6 +172,57 @@ fn read_file(path: &Path, ocr: &EmbeddedOcr) -> anyhow::Result<Document> {
     Ok(doc)
 }
 
+/// Reads and scans every file, on as many threads as there are cores (and
+/// files), and returns the results in the order of `files`: a batch of
+/// documents is otherwise bound by one core while the others idle.
+fn scan_files(
+    files: &[PathBuf],
+    matcher: &Matcher,
+    opts: &ScanOptions,
+    ocr: &EmbeddedOcr,
+) -> Vec<anyhow::Result<(Document, ScanReport)>> {
+    let scan_one = |path: &PathBuf| {
+        let doc = read_file(path, ocr)?;
+        let report = matcher.scan(&doc.text, opts);
+        Ok((doc, report))
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(files.len());
+    if threads <= 1 {
+        return files.iter().map(scan_one).collect();
+    }
+    // Each thread takes the next file not yet taken, so that one large
+    // file does not hold up a fixed share of the others.
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, anyhow::Result<(Document, ScanReport)>)> =
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(path) = files.get(i) else { break };
+                            mine.push((i, scan_one(path)));
+                        }
+                        mine
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| match w.join() {
+                    Ok(mine) => mine,
+                    // A panic in a worker is a bug; pass it on as one.
+                    Err(panic) => std::panic::resume_unwind(panic),
+                })
+                .collect()
+        });
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, result)| result).collect()
+}
+
 /// Runs `xiaobao scan`.
 pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let kb = load_kb(args.kb.as_deref())?;
@@ -182,24 +234,27 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
 
-    let mut had_error = false;
-    let mut forbidden = false;
-    let mut scanned: Vec<(String, Document, ScanReport)> = Vec::new();
     // Images and scanned PDF pages are read with the embedded OCR engine,
     // loaded on the first one.
     let ocr = EmbeddedOcr::default();
-    for path in &args.files {
-        let doc = match read_file(path, &ocr) {
-            Ok(d) => d,
+    let mut had_error = false;
+    let mut forbidden = false;
+    let mut scanned: Vec<(String, Document, ScanReport)> = Vec::new();
+    for (path, result) in args
+        .files
+        .iter()
+        .zip(scan_files(&args.files, &matcher, &opts, &ocr))
+    {
+        match result {
+            Ok((doc, report)) => {
+                forbidden |= report.has_forbidden();
+                scanned.push((path.display().to_string(), doc, report));
+            }
             Err(e) => {
                 eprintln!("错误 error: {e:#}");
                 had_error = true;
-                continue;
             }
-        };
-        let report = matcher.scan(&doc.text, &opts);
-        forbidden |= report.has_forbidden();
-        scanned.push((path.display().to_string(), doc, report));
+        }
     }
 
     let stdout = std::io::stdout();
