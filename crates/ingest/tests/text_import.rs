@@ -180,3 +180,35 @@ fn jsonl_errors_are_per_line() {
     assert_eq!(l7.len(), 1, "{l7:?}");
     assert!(l7[0].1.contains("重复"));
 }
+
+/// A file large enough to be read on several threads keeps file order,
+/// line numbers (blank lines counted) and each bad line's own error.
+#[test]
+fn a_large_jsonl_file_keeps_order_and_line_numbers() {
+    let mut text = String::new();
+    let mut expected = Vec::new();
+    let mut line_no = 0;
+    for i in 0..9_001u32 {
+        line_no += 1;
+        if i % 1_000 == 999 {
+            text.push_str("{\"received_at\": \n");
+            expected.push((line_no, None));
+        } else {
+            text.push_str(&format!(
+                "{{\"received_at\":\"2026-11-02\",\"channel\":\"电话渠道\",\"business_category\":\"银行卡\",\"reason\":\"定价收费\",\"content\":\"第{i}件\"}}\n"
+            ));
+            expected.push((line_no, Some(format!("第{i}件"))));
+        }
+        if i % 700 == 0 {
+            text.push('\n');
+            line_no += 1;
+        }
+    }
+    let rows = read_complaints(text.as_bytes(), &opts()).unwrap();
+    let got: Vec<(usize, Option<String>)> = rows
+        .iter()
+        .map(|r| (r.row, r.input.as_ref().ok().map(|i| i.content.clone())))
+        .collect();
+    assert_eq!(got, expected);
+    assert_eq!(rows.iter().filter(|r| r.input.is_err()).count(), 9);
+}

@@ -319,6 +319,13 @@ impl Services {
         })
     }
 
+    /// Loads what [`Services::prepare_pure`] needs on first use (the
+    /// segmenter's dictionary, the knowledge base's normalisation tables).
+    pub(crate) fn warm_up_preparation(&self) {
+        Segmenter::shared().search_tokens("预热");
+        kb_tags(&self.kb().matcher, "预热");
+    }
+
     /// Routing and assignment: the part of intake that reads the database
     /// (cached per import in `assigner`).
     async fn finish(

@@ -43,7 +43,17 @@ impl Services {
         dry_run: bool,
         now: DateTime<Utc>,
     ) -> Result<ImportReport, TransferError> {
-        let parsed = read_complaints(bytes, &ReadOptions::default())?;
+        // The segmenter's dictionary and the knowledge base's tables load
+        // on first use; load them while the file is being read instead of
+        // when its first rows are prepared.
+        let warm_up = {
+            let services = self.clone();
+            std::thread::spawn(move || services.warm_up_preparation())
+        };
+        let parsed = read_complaints(bytes, &ReadOptions::default());
+        // Preparation waits for the tables in any case.
+        let _ = warm_up.join();
+        let parsed = parsed?;
         let rows = parsed
             .into_iter()
             .map(|p| {

@@ -650,7 +650,9 @@ impl Store {
         }
         Ok(ComplaintWriter {
             store: self.clone(),
-            tx,
+            tx: Some(tx),
+            in_flight: None,
+            last_numbers: std::collections::BTreeMap::new(),
             bulk_cache: bulk,
             actor: actor.clone(),
             policy: policy.clone(),
@@ -809,29 +811,39 @@ impl Store {
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
         staged: &mut Staged,
     ) -> Result<(), StoreError> {
+        let statements = self.staged_statements(staged)?;
+        execute_statements(tx, statements).await
+    }
+
+    /// The statements that write staged rows, one per table, leaving
+    /// `staged` empty. Encoding the rows is the CPU-heavy part of writing
+    /// them, done here so that a bulk load can encode the next rows while
+    /// the database executes the previous ones.
+    fn staged_statements(&self, staged: &mut Staged) -> Result<Vec<Statement>, StoreError> {
         let backend = self.backend();
+        let mut statements = Vec::with_capacity(3);
         if !staged.complaints.is_empty() {
             let mut columns = COMPLAINT_COLUMNS.to_vec();
             if backend == Backend::Sqlite {
                 columns.push("search_rowid");
             }
-            Sql::insert_json_rows(backend, "complaints", &columns, &staged.complaints)?
-                .query()
-                .execute(&mut **tx)
-                .await
-                .map_err(|e| match StoreError::from(e) {
-                    StoreError::Conflict(_) => StoreError::Conflict(
-                        "外部编号或投诉编号已登记 a complaint with this external_id is already registered"
-                            .into(),
-                    ),
-                    other => other,
-                })?;
+            statements.push(Statement {
+                sql: Sql::insert_json_rows(backend, "complaints", &columns, &staged.complaints)?,
+                on_conflict: Some(
+                    "外部编号或投诉编号已登记 a complaint with this external_id is already registered",
+                ),
+            });
         }
         if !staged.events.is_empty() {
-            Sql::insert_json_rows(backend, "complaint_events", &EVENT_COLUMNS, &staged.events)?
-                .query()
-                .execute(&mut **tx)
-                .await?;
+            statements.push(Statement {
+                sql: Sql::insert_json_rows(
+                    backend,
+                    "complaint_events",
+                    &EVENT_COLUMNS,
+                    &staged.events,
+                )?,
+                on_conflict: None,
+            });
         }
         if !staged.search.is_empty() {
             let search: Vec<Vec<Param>> = staged
@@ -870,11 +882,14 @@ impl Store {
                     q
                 }
             };
-            q.query().execute(&mut **tx).await?;
+            statements.push(Statement {
+                sql: q,
+                on_conflict: None,
+            });
         }
         staged.complaints.clear();
         staged.events.clear();
-        Ok(())
+        Ok(statements)
     }
 
     async fn complaint_by_id(&self, id: &str) -> Result<ComplaintRow, StoreError> {
@@ -1895,14 +1910,29 @@ const EVENT_COLUMNS: [&str; 10] = [
 
 /// Complaints registered in one open transaction; see
 /// [`Store::begin_complaints`].
+///
+/// Writing is pipelined: [`ComplaintWriter::write`] encodes a batch on the
+/// caller's thread and hands its statements to a task of their own, which
+/// executes them on the transaction's connection while the caller goes on
+/// preparing and encoding the next batch. The next call that needs the
+/// transaction waits for that task. An error of a statement comes back at
+/// the next [`ComplaintWriter::write`] or at [`ComplaintWriter::commit`];
+/// either way nothing is kept.
 pub struct ComplaintWriter {
     store: Store,
-    tx: sqlx::Transaction<'static, sqlx::Any>,
+    /// The transaction, while no statements are in flight.
+    tx: Option<sqlx::Transaction<'static, sqlx::Any>>,
+    /// Statements being executed; the task hands the transaction back.
+    in_flight: Option<tokio::task::JoinHandle<InFlight>>,
     actor: Actor,
     policy: SlaPolicy,
     now: DateTime<Utc>,
     /// Organisations already looked up, by code.
     orgs: std::collections::HashMap<String, crate::orgs::Org>,
+    /// The last complaint number used per registration day. A day's counter
+    /// is read (and its row locked) the first time the day comes up, and
+    /// written back at the commit.
+    last_numbers: std::collections::BTreeMap<NaiveDate, i64>,
     /// SQLite: the full-text row id of the next complaint
     /// (`complaints.search_rowid`), read once the transaction holds the
     /// write lock.
@@ -1916,10 +1946,48 @@ pub struct ComplaintWriter {
     deferred_indexes: Option<Vec<String>>,
 }
 
+/// What a task executing statements hands back: the transaction and how
+/// the statements went.
+type InFlight = (
+    sqlx::Transaction<'static, sqlx::Any>,
+    Result<(), StoreError>,
+);
+
 impl ComplaintWriter {
+    /// The transaction, once the statements in flight are done. Their
+    /// error, if any, is returned instead; the transaction then stays with
+    /// the writer, which rolls it back when dropped.
+    async fn tx(&mut self) -> Result<&mut sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        if let Some(task) = self.in_flight.take() {
+            let (tx, done) = task.await.map_err(|e| {
+                StoreError::Internal(format!("写入任务失败 writing task failed: {e}"))
+            })?;
+            self.tx = Some(tx);
+            done?;
+        }
+        self.tx
+            .as_mut()
+            .ok_or_else(|| StoreError::Internal("写入事务已丢失 transaction lost".into()))
+    }
+
+    /// Executes statements on the transaction in a task of their own.
+    async fn send(&mut self, statements: Vec<Statement>) -> Result<(), StoreError> {
+        self.tx().await?;
+        let Some(mut tx) = self.tx.take() else {
+            return Err(StoreError::Internal(
+                "写入事务已丢失 transaction lost".into(),
+            ));
+        };
+        self.in_flight = Some(tokio::spawn(async move {
+            let done = execute_statements(&mut tx, statements).await;
+            (tx, done)
+        }));
+        Ok(())
+    }
+
     /// Writes one batch inside the transaction and returns the new ids in
-    /// input order. Numbers are reserved per registration day, one
-    /// statement per day of the batch.
+    /// input order. The rows may still be on their way to the database when
+    /// this returns (see [`ComplaintWriter`]).
     pub async fn write(&mut self, batch: &[NewComplaint]) -> Result<Vec<String>, StoreError> {
         for new in batch {
             if !self.orgs.contains_key(&new.org_code) {
@@ -1940,26 +2008,26 @@ impl ComplaintWriter {
         let today = china_date(now);
         let now_ts = time::format_ts(now);
         let day_of = |new: &NewComplaint| china_date(new.registered_at.unwrap_or(now));
-        let mut per_day: std::collections::BTreeMap<NaiveDate, i64> =
-            std::collections::BTreeMap::new();
-        for new in batch {
-            *per_day.entry(day_of(new)).or_default() += 1;
-        }
-        let mut next_seq: std::collections::BTreeMap<NaiveDate, i64> =
-            std::collections::BTreeMap::new();
-        for (day, count) in &per_day {
+        let new_days: std::collections::BTreeSet<NaiveDate> = batch
+            .iter()
+            .map(day_of)
+            .filter(|day| !self.last_numbers.contains_key(day))
+            .collect();
+        for day in new_days {
+            // Reading the counter through a write locks its row (and, on
+            // SQLite, the database) until the commit, so no one else can
+            // take the same numbers meanwhile.
             let last: i64 = sqlx::query_scalar(
-                "INSERT INTO complaint_number_seq (day, last) VALUES ($1, $2)
-                 ON CONFLICT (day) DO UPDATE SET last = complaint_number_seq.last + $2
+                "INSERT INTO complaint_number_seq (day, last) VALUES ($1, 0)
+                 ON CONFLICT (day) DO UPDATE SET last = complaint_number_seq.last
                  RETURNING last",
             )
             .bind(day.format("%Y%m%d").to_string())
-            .bind(*count)
-            .fetch_one(&mut *self.tx)
+            .fetch_one(&mut **self.tx().await?)
             .await?;
-            next_seq.insert(*day, last - count + 1);
+            self.last_numbers.insert(day, last);
         }
-        // The number reserved above took the write lock: no other writer
+        // The number read above took the write lock: no other writer
         // can add full-text rows until this transaction ends.
         if self.store.backend() == Backend::Sqlite
             && self.next_search_rowid.is_none()
@@ -1967,7 +2035,7 @@ impl ComplaintWriter {
         {
             let last: Option<i64> =
                 sqlx::query_scalar("SELECT rowid FROM complaint_fts ORDER BY rowid DESC LIMIT 1")
-                    .fetch_optional(&mut *self.tx)
+                    .fetch_optional(&mut **self.tx().await?)
                     .await?;
             self.next_search_rowid = Some(last.unwrap_or(0) + 1);
         }
@@ -1975,15 +2043,16 @@ impl ComplaintWriter {
             && self.deferred_indexes.is_none()
             && !batch.is_empty()
         {
-            self.deferred_indexes = Some(self.defer_indexes().await?);
+            let deferred = self.defer_indexes().await?;
+            self.deferred_indexes = Some(deferred);
         }
         let mut ids = Vec::with_capacity(batch.len());
         let mut staged = Staged::default();
         for new in batch {
             let org = &self.orgs[&new.org_code];
             let day = day_of(new);
-            let seq = next_seq.get(&day).copied().unwrap_or(1);
-            next_seq.insert(day, seq + 1);
+            let seq = self.last_numbers.get(&day).copied().unwrap_or(0) + 1;
+            self.last_numbers.insert(day, seq);
             let number = ComplaintNumber::new(day, u32::try_from(seq).unwrap_or(u32::MAX))
                 .map_err(|e| {
                     StoreError::Internal(format!("投诉编号已用尽 complaint numbers exhausted: {e}"))
@@ -2003,10 +2072,14 @@ impl ComplaintWriter {
             )?;
             ids.push(id);
             if staged.complaints.len() >= ROWS_PER_STATEMENT {
-                self.store.flush_staged(&mut self.tx, &mut staged).await?;
+                let statements = self.store.staged_statements(&mut staged)?;
+                self.send(statements).await?;
             }
         }
-        self.store.flush_staged(&mut self.tx, &mut staged).await?;
+        let statements = self.store.staged_statements(&mut staged)?;
+        if !statements.is_empty() {
+            self.send(statements).await?;
+        }
         Ok(ids)
     }
 
@@ -2020,7 +2093,7 @@ impl ComplaintWriter {
         }
         // Complaints are never deleted: the largest row id is their number.
         let stored: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) FROM complaints")
-            .fetch_one(&mut *self.tx)
+            .fetch_one(&mut **self.tx().await?)
             .await?;
         if usize::try_from(stored).unwrap_or(usize::MAX) > self.expected_rows {
             return Ok(Vec::new());
@@ -2030,14 +2103,14 @@ impl ComplaintWriter {
              WHERE type = 'index' AND tbl_name = 'complaints' AND sql IS NOT NULL
              ORDER BY name",
         )
-        .fetch_all(&mut *self.tx)
+        .fetch_all(&mut **self.tx().await?)
         .await?;
         for (name, _) in &indexes {
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "DROP INDEX \"{}\"",
                 name.replace('"', "\"\"")
             )))
-            .execute(&mut *self.tx)
+            .execute(&mut **self.tx().await?)
             .await?;
         }
         tracing::debug!(
@@ -2052,9 +2125,17 @@ impl ComplaintWriter {
     /// bulk load first.
     pub async fn commit(mut self) -> Result<(), StoreError> {
         let started = std::time::Instant::now();
+        let numbers = std::mem::take(&mut self.last_numbers);
+        for (day, last) in numbers {
+            sqlx::query("UPDATE complaint_number_seq SET last = $2 WHERE day = $1")
+                .bind(day.format("%Y%m%d").to_string())
+                .bind(last)
+                .execute(&mut **self.tx().await?)
+                .await?;
+        }
         for sql in self.deferred_indexes.take().unwrap_or_default() {
             sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(&mut *self.tx)
+                .execute(&mut **self.tx().await?)
                 .await?;
         }
         if self.bulk_cache {
@@ -2064,7 +2145,7 @@ impl ComplaintWriter {
                 "PRAGMA cache_size = -{}",
                 crate::db::SQLITE_CACHE_KIB
             )))
-            .execute(&mut *self.tx)
+            .execute(&mut **self.tx().await?)
             .await?;
         }
         tracing::debug!(
@@ -2072,7 +2153,10 @@ impl ComplaintWriter {
             "complaint indexes built"
         );
         let started = std::time::Instant::now();
-        self.tx.commit().await?;
+        self.tx().await?;
+        if let Some(tx) = self.tx.take() {
+            tx.commit().await?;
+        }
         tracing::debug!(
             seconds = started.elapsed().as_secs_f64(),
             "complaints committed"
@@ -2097,6 +2181,34 @@ const BULK_LOAD_CACHE_KIB: i64 = 512 * 1024;
 /// Rows per INSERT statement: the rows travel as one JSON value
 /// ([`Sql::insert_json_rows`]), a few megabytes at most.
 const ROWS_PER_STATEMENT: usize = 500;
+
+/// One statement that writes staged rows.
+struct Statement {
+    sql: Sql,
+    /// The message for a unique-constraint violation, when one means that
+    /// a row was registered before.
+    on_conflict: Option<&'static str>,
+}
+
+/// Executes statements in order inside a transaction, stopping at the
+/// first error.
+async fn execute_statements(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    statements: Vec<Statement>,
+) -> Result<(), StoreError> {
+    for statement in statements {
+        statement
+            .sql
+            .query()
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| match (StoreError::from(e), statement.on_conflict) {
+                (StoreError::Conflict(_), Some(message)) => StoreError::Conflict(message.into()),
+                (other, _) => other,
+            })?;
+    }
+    Ok(())
+}
 
 /// Rows prepared for multi-row inserts.
 #[derive(Default)]

@@ -22,6 +22,7 @@ xiaobao_testkit::backend_tests!(
     actions_follow_the_state_machine,
     batches_are_all_or_nothing,
     many_rows_keep_their_text_and_order,
+    a_failed_statement_in_flight_keeps_nothing,
     search_ranks_the_newest_matches_in_scope,
     deadlines_are_counted,
     capped_counts_keep_pages_and_scope,
@@ -682,6 +683,61 @@ async fn many_rows_keep_their_text_and_order(store: Store) {
         assert!(page.total_capped, "{category:?}");
         assert_eq!(page.items.len(), 5, "{category:?}");
     }
+}
+
+/// Statements run while the next rows are being encoded: one that fails
+/// early in a large batch (a row registered before, bypassing the import's
+/// own check) fails the batch, keeps none of its rows and none of the
+/// numbers it reserved, and the next batch numbers on without a gap.
+async fn a_failed_statement_in_flight_keeps_nothing(store: Store) {
+    let (officer, _hz, _nb) = setup(&store).await;
+    let now = at("2026-11-27T10:00:00+08:00");
+    let mut first = complaint("HZ", "2026-11-20T09:00:00+08:00", "先登记的一件", "年费");
+    first.external_id = Some("SEEN-7".into());
+    store
+        .create_complaints(&officer, &[first], policy(), now)
+        .await
+        .unwrap();
+    let batch: Vec<NewComplaint> = (0..1_203u32)
+        .map(|i| {
+            let mut c = complaint(
+                "NB",
+                "2026-11-20T09:00:00+08:00",
+                &format!("第{i}件"),
+                "年费",
+            );
+            c.external_id = Some(format!("SEEN-{i}"));
+            c
+        })
+        .collect();
+    let failed = store
+        .create_complaints(&officer, &batch, policy(), now)
+        .await;
+    assert!(
+        matches!(&failed, Err(StoreError::Conflict(m)) if m.contains("外部编号")),
+        "{failed:?}"
+    );
+    for i in [0u32, 6, 8, 1_202] {
+        assert!(
+            store
+                .complaint_id_by_external_id(&format!("SEEN-{i}"))
+                .await
+                .unwrap()
+                .is_none(),
+            "row {i} of the failed batch was kept"
+        );
+    }
+    let ids = store
+        .create_complaints(&officer, &batch[8..10], policy(), now)
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 2);
+    let (_, number) = store
+        .complaint_id_by_external_id("SEEN-8")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(number, "TS20261127000002", "numbers go on without a gap");
 }
 
 /// A search that matches more than its cap ranks the most recently received
