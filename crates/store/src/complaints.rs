@@ -1954,10 +1954,10 @@ type InFlight = (
 );
 
 impl ComplaintWriter {
-    /// The transaction, once the statements in flight are done. Their
-    /// error, if any, is returned instead; the transaction then stays with
-    /// the writer, which rolls it back when dropped.
-    async fn tx(&mut self) -> Result<&mut sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+    /// Waits for the statements in flight, if any, and takes the
+    /// transaction back. Their error, if any, is returned; the transaction
+    /// then stays with the writer, which rolls it back when dropped.
+    async fn settle(&mut self) -> Result<(), StoreError> {
         if let Some(task) = self.in_flight.take() {
             let (tx, done) = task.await.map_err(|e| {
                 StoreError::Internal(format!("写入任务失败 writing task failed: {e}"))
@@ -1965,19 +1965,25 @@ impl ComplaintWriter {
             self.tx = Some(tx);
             done?;
         }
-        self.tx
-            .as_mut()
-            .ok_or_else(|| StoreError::Internal("写入事务已丢失 transaction lost".into()))
+        Ok(())
+    }
+
+    /// The transaction, once the statements in flight are done.
+    async fn tx(&mut self) -> Result<&mut sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        self.settle().await?;
+        self.tx.as_mut().ok_or_else(transaction_lost)
+    }
+
+    /// The transaction, taken out of the writer, once the statements in
+    /// flight are done.
+    async fn take_tx(&mut self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        self.settle().await?;
+        self.tx.take().ok_or_else(transaction_lost)
     }
 
     /// Executes statements on the transaction in a task of their own.
     async fn send(&mut self, statements: Vec<Statement>) -> Result<(), StoreError> {
-        self.tx().await?;
-        let Some(mut tx) = self.tx.take() else {
-            return Err(StoreError::Internal(
-                "写入事务已丢失 transaction lost".into(),
-            ));
-        };
+        let mut tx = self.take_tx().await?;
         self.in_flight = Some(tokio::spawn(async move {
             let done = execute_statements(&mut tx, statements).await;
             (tx, done)
@@ -2153,16 +2159,19 @@ impl ComplaintWriter {
             "complaint indexes built"
         );
         let started = std::time::Instant::now();
-        self.tx().await?;
-        if let Some(tx) = self.tx.take() {
-            tx.commit().await?;
-        }
+        self.take_tx().await?.commit().await?;
         tracing::debug!(
             seconds = started.elapsed().as_secs_f64(),
             "complaints committed"
         );
         Ok(())
     }
+}
+
+/// A writer without its transaction: only after a writing task failed
+/// (its transaction went with it) and the caller went on writing.
+fn transaction_lost() -> StoreError {
+    StoreError::Internal("写入事务已丢失 transaction lost".into())
 }
 
 /// Bulk loads at least this large may defer the complaint indexes
